@@ -1,0 +1,46 @@
+from django.conf import settings
+from django.db import models
+
+
+class AuditLog(models.Model):
+    """One recorded action. Append-only; survives deletion of its actor and object (no cascades).
+
+    `union_path` and `province_id` are copied from the object's union at the time, so the
+    trail can be scoped by subtree with an indexed prefix filter and sharded by province.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    action = models.CharField(max_length=64)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, db_constraint=False, related_name="+"
+    )
+    actor_name = models.CharField(max_length=150)
+    union_id = models.BigIntegerField(null=True, blank=True)
+    union_path = models.CharField(max_length=255, blank=True)
+    province_id = models.BigIntegerField(null=True, blank=True)
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=200, blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = "审计日志"
+        verbose_name_plural = "审计日志"
+        indexes = [
+            models.Index(fields=["union_path"], name="audit_union_path_idx", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["province_id", "created_at"], name="audit_province_time_idx"),
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        from .audit import ACTIONS
+
+        return ACTIONS.get(self.action, self.action)

@@ -1,0 +1,116 @@
+"""Chinese identifiers: 身份证号 (GB 11643), 统一社会信用代码 (GB 32100), mobile numbers, division codes.
+
+Each `clean_*` returns the normalized value or raises ValidationFailed naming the field.
+"""
+
+import datetime
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from stdnum.cn import ric, uscc
+from stdnum.exceptions import ValidationError as StdnumError
+
+from .errors import ErrorCode, ValidationFailed
+
+_DIVISIONS_FILE = Path(__file__).parent / "data" / "divisions.tsv"
+_PHONE = re.compile(r"^1[3-9]\d{9}$")
+_EARLIEST_BIRTH = datetime.date(1900, 1, 1)
+
+
+@dataclass(frozen=True)
+class Division:
+    code: str
+    name: str
+    current: bool
+
+
+@functools.cache
+def divisions() -> dict[str, Division]:
+    rows = {}
+    for line in _DIVISIONS_FILE.read_text(encoding="utf-8").splitlines():
+        code, name, current = line.split("\t")
+        rows[code] = Division(code, name, current == "1")
+    return rows
+
+
+def division_name(code: str) -> str:
+    division = divisions().get(code)
+    return division.name if division else ""
+
+
+def clean_id_number(value: str, *, field: str = "id_number", today: datetime.date | None = None) -> str:
+    number = (value or "").strip().upper().replace(" ", "")
+    if not number:
+        raise ValidationFailed(ErrorCode.REQUIRED, "请填写身份证号", field=field)
+    if len(number) != 18:
+        raise ValidationFailed(ErrorCode.INVALID_ID_NUMBER, "身份证号应为18位", field=field)
+    if not re.fullmatch(r"\d{17}[\dX]", number):
+        raise ValidationFailed(ErrorCode.INVALID_ID_NUMBER, "身份证号只能包含数字，最后一位可以是X", field=field)
+    if ric.calc_check_digit(number) != number[-1]:
+        raise ValidationFailed(ErrorCode.INVALID_ID_NUMBER, "身份证号校验位不正确，请核对", field=field)
+    try:
+        birth = ric.get_birth_date(number)
+    except StdnumError:
+        raise ValidationFailed(ErrorCode.INVALID_ID_NUMBER, "身份证号中的出生日期无效", field=field) from None
+    if birth > (today or datetime.date.today()) or birth < _EARLIEST_BIRTH:
+        raise ValidationFailed(ErrorCode.INVALID_ID_NUMBER, "身份证号中的出生日期不合理", field=field)
+    if number[:6] not in divisions():
+        raise ValidationFailed(ErrorCode.INVALID_ID_NUMBER, "身份证号前六位不是有效的行政区划代码", field=field)
+    return number
+
+
+def id_number_birth_date(number: str) -> datetime.date:
+    return ric.get_birth_date(number)
+
+
+def id_number_gender(number: str) -> str:
+    """'M' or 'F', from the parity of the 17th digit."""
+    return "M" if int(number[16]) % 2 else "F"
+
+
+def clean_credit_code(value: str, *, field: str = "credit_code") -> str:
+    code = (value or "").strip().upper().replace(" ", "")
+    if not code:
+        raise ValidationFailed(ErrorCode.REQUIRED, "请填写统一社会信用代码", field=field)
+    if len(code) != 18:
+        raise ValidationFailed(ErrorCode.INVALID_CREDIT_CODE, "统一社会信用代码应为18位", field=field)
+    try:
+        return uscc.validate(code)
+    except StdnumError:
+        raise ValidationFailed(
+            ErrorCode.INVALID_CREDIT_CODE, "统一社会信用代码格式或校验位不正确，请核对", field=field
+        ) from None
+
+
+def clean_phone(value: str, *, field: str = "phone") -> str:
+    phone = re.sub(r"[\s-]", "", (value or "").strip())
+    if phone.startswith("+86"):
+        phone = phone[3:]
+    if not phone:
+        raise ValidationFailed(ErrorCode.REQUIRED, "请填写手机号码", field=field)
+    if not _PHONE.fullmatch(phone):
+        raise ValidationFailed(ErrorCode.INVALID_PHONE, "手机号码应为11位大陆手机号，以1开头", field=field)
+    return phone
+
+
+def clean_division_code(value: str, *, field: str = "division_code") -> str:
+    code = (value or "").strip()
+    if not code:
+        raise ValidationFailed(ErrorCode.REQUIRED, "请填写行政区划代码", field=field)
+    if not re.fullmatch(r"\d{6}", code):
+        raise ValidationFailed(ErrorCode.INVALID_DIVISION_CODE, "行政区划代码应为6位数字", field=field)
+    division = divisions().get(code)
+    if division is None or not division.current:
+        raise ValidationFailed(ErrorCode.INVALID_DIVISION_CODE, "行政区划代码不存在或已撤销", field=field)
+    return code
+
+
+def clean_required(value: str | None, *, field: str, label: str, max_length: int | None = None) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ValidationFailed(ErrorCode.REQUIRED, f"请填写{label}", field=field)
+    if max_length and len(text) > max_length:
+        raise ValidationFailed(ErrorCode.INVALID, f"{label}不能超过{max_length}个字", field=field)
+    return text
