@@ -61,11 +61,13 @@ def _register_routers() -> None:
     from zhijia.accounts.api import router as accounts_router
     from zhijia.core.api import router as core_router
     from zhijia.members.api import router as members_router
+    from zhijia.members.api_bulk import router as members_bulk_router
     from zhijia.org.api import router as org_router
 
     api.add_router("/auth", accounts_router)
     api.add_router("/unions", org_router)
     api.add_router("/", members_router)
+    api.add_router("/members-bulk", members_bulk_router)
     api.add_router("/audit", core_router)
 
 
