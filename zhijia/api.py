@@ -54,7 +54,11 @@ def schema_error(request, exc: NinjaValidationError):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
-    return api.create_response(request, {"code": "error", "message": str(exc), "field": None}, status=exc.status_code)
+    if exc.status_code == 403 and "CSRF" in str(exc):
+        body = {"code": "csrf_failed", "message": "页面已过期或缺少 CSRF 令牌，请刷新后重试；API 客户端请使用 Bearer 令牌", "field": None}
+    else:
+        body = {"code": "error", "message": str(exc), "field": None}
+    return api.create_response(request, body, status=exc.status_code)
 
 
 def _register_routers() -> None:

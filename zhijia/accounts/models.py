@@ -1,10 +1,12 @@
 """Accounts and roles: every person has one account; staff roles bind an account to one union."""
 
+import datetime
 import hashlib
 import secrets
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 
 class Role(models.TextChoices):
@@ -75,4 +77,8 @@ class ApiToken(models.Model):
         token = cls.objects.select_related("user").filter(key_hash=_digest(raw), revoked=False).first()
         if token is None or not token.user.is_active:
             return None
+        now = timezone.now()
+        # Recorded at most once a minute so busy clients do not write on every request.
+        if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=1):
+            cls.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user

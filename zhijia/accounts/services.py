@@ -14,6 +14,17 @@ from .models import Role, RoleAssignment, User
 audit.register("account.register", "注册账号")
 audit.register("role.grant", "授予角色")
 audit.register("role.revoke", "撤销角色")
+audit.register("token.issue", "签发 API 令牌")
+
+
+def api_token_issue(*, user: User, name: str = "") -> str:
+    """Issue a bearer token for the user and return the raw token (shown once, stored only hashed)."""
+    from .models import ApiToken
+
+    with transaction.atomic():
+        token, raw = ApiToken.issue(user, name=name)
+        audit.record(actor=user, action="token.issue", obj=token, object_repr=name or "API 令牌")
+    return raw
 
 
 def account_register(*, username: str, display_name: str, password: str) -> User:

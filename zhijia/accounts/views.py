@@ -17,7 +17,7 @@ def register(request):
                 password=request.POST.get("password", ""),
             )
         except ValidationFailed as exc:
-            errors[exc.field or "__all__"] = exc.message
+            errors[exc.field or "form"] = exc.message
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect(request.GET.get("next") or "members:my")

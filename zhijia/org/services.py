@@ -8,6 +8,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Length, Substr
 
 from zhijia.core import audit
+from zhijia.core.models import AuditLog
 from zhijia.core.errors import ErrorCode, ValidationFailed
 from zhijia.core.validators import clean_credit_code, clean_division_code, clean_required
 
@@ -131,6 +132,11 @@ def union_move(*, actor, union: Union, new_parent: Union) -> Union:
             province_id=province_id,
         )
         Union.objects.filter(pk=union.pk).update(parent=new_parent)
+        # The audit trail follows the subtree so the new parent's staff see its history.
+        AuditLog.objects.filter(union_path__startswith=old_path).update(
+            union_path=Concat(Value(new_path), Substr("union_path", len(old_path) + 1, Length("union_path"))),
+            province_id=province_id,
+        )
         union_subtree_moved.send(sender=Union, old_path=old_path, new_path=new_path, province_id=province_id)
         union.refresh_from_db()
         audit.record(actor=actor, action="union.move", obj=union, union=union, before=before, after=audit.snapshot(union))

@@ -1,0 +1,70 @@
+"""The home page, the audit trail page, and the 403/404 pages."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from zhijia.core.models import AuditLog
+from zhijia.members import services
+
+pytestmark = pytest.mark.django_db
+
+
+def as_user(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_home_renders_for_anyone(client):
+    assert "职工之家" in client.get(reverse("core:home")).content.decode()
+
+
+def test_audit_list_shows_own_subtree_only(client, tree, chair, chair_b, county_staff, person):
+    services.member_create(actor=chair, union=tree.grassroots, data=person(name="陈静"))
+    services.member_create(actor=chair_b, union=tree.grassroots_b, data=person(name="吴强"))
+    content = as_user(client, county_staff).get(reverse("core:audit_list")).content.decode()
+    assert "陈静" in content and "吴强" not in content
+    assert "新增会员" in content  # the registered Chinese label, not the code
+
+
+def test_audit_list_filters_by_action_and_dates(client, tree, chair, person):
+    member = services.member_create(actor=chair, union=tree.grassroots, data=person(name="陈静"))
+    services.member_reveal_pii(actor=chair, member=member, field="phone")
+    client = as_user(client, chair)
+    reveals = client.get(reverse("core:audit_list"), {"action": "member.reveal_pii"}).content.decode()
+    assert "查看完整个人信息" in reveals and "<td>新增会员</td>" not in reveals
+    today = timezone.localdate()
+    tomorrow = (today + datetime.timedelta(days=1)).isoformat()
+    assert "没有符合条件的审计记录" in client.get(reverse("core:audit_list"), {"date_from": tomorrow}).content.decode()
+    assert "陈静" in client.get(reverse("core:audit_list"), {"date_from": today.isoformat(), "date_to": today.isoformat()}).content.decode()
+    bad = client.get(reverse("core:audit_list"), {"date_from": "2026-13-40"}).content.decode()
+    assert "日期格式应为" in bad
+
+
+def test_audit_list_pages(client, tree, chair, person, django_assert_max_num_queries):
+    member = services.member_create(actor=chair, union=tree.grassroots, data=person())
+    for _ in range(35):
+        services.member_reveal_pii(actor=chair, member=member, field="phone")
+    client = as_user(client, chair)
+    with django_assert_max_num_queries(7):
+        content = client.get(reverse("core:audit_list")).content.decode()
+    assert "第 1 / 2 页，共 36 条" in content
+
+
+def test_worker_gets_403_on_audit(client, worker):
+    response = as_user(client, worker).get(reverse("core:audit_list"))
+    assert response.status_code == 403 and "无权访问" in response.content.decode()
+
+
+def test_unknown_page_is_a_chinese_404(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404 and "页面不存在" in response.content.decode()
+
+
+def test_registration_page_renders_and_explains_errors(client, db):
+    assert client.get(reverse("accounts:register")).status_code == 200
+    response = client.post(reverse("accounts:register"), {"username": "123", "display_name": "王", "password": "x"})
+    assert "手机号码应为11位" in response.content.decode()
+    assert not AuditLog.objects.filter(action="account.register").exists()

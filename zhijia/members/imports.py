@@ -1,0 +1,703 @@
+"""Bulk member import from .xlsx: the template, upload checks, row validation and the batched write.
+
+An upload is checked by content (ZIP magic, an xlsx package, the header row) before a job is queued;
+the job then runs as a background task (tasks.py): it validates every row with the same validators as
+the single-member forms, then writes all accepted rows in one transaction, so a crash leaves nothing.
+"""
+
+import datetime
+import logging
+import time
+import uuid
+import zipfile
+from dataclasses import dataclass
+from io import BytesIO
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from python_calamine import CalamineError, CalamineWorkbook
+
+from zhijia.core import audit
+from zhijia.core.errors import ErrorCode, ValidationFailed
+from zhijia.core.pii import lookup_hash
+from zhijia.org.models import MEMBER_KINDS, Status, Union
+
+from .models import (
+    HOLDING_STATUSES,
+    ImportJob,
+    ImportMode,
+    ImportStatus,
+    Member,
+    MemberChange,
+    NewFormType,
+)
+from .permissions import MemberPolicy, member_policy
+from .services import (
+    PersonData,
+    _new_member,
+    _require_accepting,
+    _UnionRef,
+    allocate_member_numbers,
+    clean_person,
+    duplicate_error,
+)
+
+logger = logging.getLogger(__name__)
+
+SHEET_NAME = "会员信息"
+HEADERS = ["姓名", "身份证号", "手机号码", "工作单位", "入会日期", "是否农民工", "新就业形态类型"]
+REQUIRED_HEADERS = ["姓名", "身份证号", "手机号码"]
+FIELD_HEADERS = {
+    "name": "姓名",
+    "id_number": "身份证号",
+    "phone": "手机号码",
+    "employer": "工作单位",
+    "joined_on": "入会日期",
+    "is_migrant_worker": "是否农民工",
+    "new_form_type": "新就业形态类型",
+}
+YES, NO = "是", "否"
+_YES_VALUES = {YES, "Y", "YES", "TRUE", "1", "√"}
+_NO_VALUES = {NO, "N", "NO", "FALSE", "0", ""}
+_NEW_FORM_BY_TEXT = {**{label: value for value, label in NewFormType.choices}, **{v: v for v in NewFormType.values}}
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d", "%Y-%m-%d %H:%M:%S")
+_EXCEL_EPOCH = datetime.date(1899, 12, 30)
+
+# Rows validated between two progress updates / existing-member lookups, and rows per INSERT.
+CHECK_BATCH = 2000
+WRITE_BATCH = 2000
+# A package that inflates past this is refused before parsing (zip bombs).
+MAX_UNZIPPED_BYTES = 1024 * 1024 * 1024
+# Every accepted row is held in memory between validation and the write; this bounds it.
+MAX_ROWS = getattr(settings, "IMPORT_MAX_ROWS", 200_000)
+# Multipart framing around the file; a request longer than the limit plus this is refused unread.
+REQUEST_OVERHEAD_BYTES = 64 * 1024
+
+TERMINAL = (ImportStatus.DONE, ImportStatus.REJECTED, ImportStatus.FAILED)
+
+
+class _ImportUnionPolicy(MemberPolicy):
+    """The member policy's table applied to unions themselves, to list the unions a user may import into
+    or export from (same roles and reach as acting on members of those unions)."""
+
+    union_fields = ("",)
+    owner_field = None
+
+
+_union_policy = _ImportUnionPolicy()
+
+
+def import_target_unions(*, actor) -> QuerySet:
+    """Unions the actor may import members into: in scope and accepting members directly."""
+    qs = Union.objects.filter(status=Status.ACTIVE, kind__in=MEMBER_KINDS)
+    return _union_policy.scope(actor, "import", qs).order_by("path")
+
+
+def export_source_unions(*, actor) -> QuerySet:
+    """Unions whose subtree the actor may export."""
+    return _union_policy.scope(actor, "export", Union.objects.exclude(status=Status.DISSOLVED)).order_by("path")
+
+
+# ---- The template ----------------------------------------------------------------------------
+
+
+def build_template() -> bytes:
+    """The import template: header row, text-formatted ID/phone columns, drop-down lists, instructions."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET_NAME
+    sheet.append(HEADERS)
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="FDEAEA")
+    for cell in sheet[1]:
+        cell.font, cell.fill, cell.alignment = bold, fill, Alignment(horizontal="center")
+    widths = {"A": 12, "B": 22, "C": 15, "D": 28, "E": 13, "F": 11, "G": 16}
+    for letter, width in widths.items():
+        sheet.column_dimensions[letter].width = width
+    # 18-digit numbers lose their last digits as Excel numbers: keep ID and phone columns as text.
+    sheet.column_dimensions["B"].number_format = "@"
+    sheet.column_dimensions["C"].number_format = "@"
+    sheet.column_dimensions["E"].number_format = "yyyy-mm-dd"
+    sheet.freeze_panes = "A2"
+
+    last = 1048576
+    yes_no = DataValidation(
+        type="list", formula1=f'"{YES},{NO}"', allow_blank=True, showErrorMessage=True,
+        errorTitle="是否农民工", error="请从下拉列表中选择“是”或“否”",
+    )
+    yes_no.add(f"F2:F{last}")
+    new_form = DataValidation(
+        type="list", formula1='"' + ",".join(NewFormType.labels) + '"', allow_blank=True, showErrorMessage=True,
+        errorTitle="新就业形态类型", error="请从下拉列表中选择，不属于新就业形态的请留空",
+    )
+    new_form.add(f"G2:G{last}")
+    joined = DataValidation(
+        type="date", operator="lessThanOrEqual", formula1="TODAY()", allow_blank=True, showErrorMessage=True,
+        errorTitle="入会日期", error="请填写不晚于今天的日期，如 2024-03-01",
+    )
+    joined.add(f"E2:E{last}")
+    for validation in (yes_no, new_form, joined):
+        sheet.add_data_validation(validation)
+
+    notes = workbook.create_sheet("填写说明")
+    notes.column_dimensions["A"].width = 100
+    lines = [
+        "会员批量导入模板 · 填写说明",
+        "",
+        "1. 请在“会员信息”工作表中从第2行开始每行填写一名会员，不要修改或删除第1行表头。",
+        "2. 姓名、身份证号、手机号码为必填项。",
+        "3. 身份证号须为18位，最后一位可以是X；请保持该列为“文本”格式，否则Excel会丢失末尾数字。",
+        "4. 手机号码为11位大陆手机号。",
+        "5. 入会日期格式如 2024-03-01，不能晚于今天；留空则按导入当天计。",
+        "6. 是否农民工：从下拉列表选择“是”或“否”，留空视为“否”。",
+        "7. 新就业形态类型：" + "、".join(NewFormType.labels) + "；不属于新就业形态的请留空。",
+        "8. 一人只能在一个工会入会：已是其他工会会员的人员、同一文件中重复的身份证号都会被报告为错误。",
+        "9. 导入方式可选“全部正确才导入”（有任何错误则本次不导入）或“只导入正确的行”。",
+        f"10. 文件不超过 {settings.IMPORT_MAX_UPLOAD_BYTES // (1024 * 1024)} MB，不超过 {MAX_ROWS} 行。",
+        "",
+        "示例：张三 | 110101199003071234 | 13800138000 | 苏州精工机械有限公司 | 2024-03-01 | 否 | （留空）",
+    ]
+    for line in lines:
+        notes.append([line])
+    notes["A1"].font = Font(bold=True, size=14)
+
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# ---- Upload checks -----------------------------------------------------------------------------
+
+
+def _too_large(message: str | None = None) -> ValidationFailed:
+    limit = settings.IMPORT_MAX_UPLOAD_BYTES
+    return ValidationFailed(
+        ErrorCode.UPLOAD_TOO_LARGE,
+        message or f"文件过大：不能超过 {limit / (1024 * 1024):.0f} MB，请拆分后分批导入",
+        field="file",
+        status=413,
+    )
+
+
+def _not_xlsx(detail: str = "") -> ValidationFailed:
+    return ValidationFailed(
+        ErrorCode.UPLOAD_NOT_XLSX,
+        "文件不是有效的 Excel 工作簿（.xlsx）" + (f"：{detail}" if detail else "") + "，请使用导入模板填写后上传",
+        field="file",
+    )
+
+
+def check_request_size(content_length) -> None:
+    """Refuse an upload request by its declared length, before the body is read."""
+    try:
+        length = int(content_length or 0)
+    except (TypeError, ValueError):
+        return
+    if length > settings.IMPORT_MAX_UPLOAD_BYTES + REQUEST_OVERHEAD_BYTES:
+        raise _too_large()
+
+
+@dataclass(frozen=True)
+class UploadInfo:
+    sheet_name: str
+    total_rows: int
+
+
+def _open_sheet(source):
+    """Open the sheet to import: the one named 会员信息, else the first. `source` is a file object."""
+    try:
+        workbook = CalamineWorkbook.from_filelike(source)
+        name = SHEET_NAME if SHEET_NAME in workbook.sheet_names else workbook.sheet_names[0]
+        return name, workbook.get_sheet_by_name(name)
+    except (CalamineError, IndexError, ValueError) as exc:
+        raise _not_xlsx("无法读取工作表") from exc
+
+
+def _read_header(rows) -> tuple[int, list[str]]:
+    """Consume rows up to the header (the first non-empty row); return its 0-based index and cells."""
+    for index, row in enumerate(rows):
+        cells = [_text(value) for value in row]
+        if any(cells):
+            return index, cells
+    raise ValidationFailed(ErrorCode.UPLOAD_BAD_HEADER, "文件是空的：没有找到表头行，请使用导入模板", field="file")
+
+
+def _column_map(header: list[str]) -> dict[str, int]:
+    """Header cells -> {field: position}. Refuses missing or repeated columns with one clear message."""
+    positions: dict[str, int] = {}
+    unknown = []
+    for position, title in enumerate(header):
+        title = title.replace(" ", "").replace("*", "")
+        if not title:
+            continue
+        if title in positions:
+            raise ValidationFailed(
+                ErrorCode.UPLOAD_BAD_HEADER, f"表头中“{title}”列出现了两次，请使用导入模板", field="file"
+            )
+        if title in HEADERS:
+            positions[title] = position
+        else:
+            unknown.append(title)
+    missing = [title for title in HEADERS if title not in positions]
+    if missing:
+        message = "表头不正确：缺少“" + "”、“".join(missing) + "”列"
+        if unknown:
+            message += "（无法识别的列：“" + "”、“".join(unknown[:5]) + "”）"
+        message += "。第一行应为：" + "、".join(HEADERS) + "，请下载导入模板填写"
+        raise ValidationFailed(ErrorCode.UPLOAD_BAD_HEADER, message, field="file")
+    by_title = {title: field for field, title in FIELD_HEADERS.items()}
+    return {by_title[title]: position for title, position in positions.items()}
+
+
+def inspect_upload(upload) -> UploadInfo:
+    """Check an uploaded file by its content, not its name: size, ZIP magic, xlsx parts, the header.
+
+    Raises ValidationFailed with UPLOAD_TOO_LARGE, UPLOAD_NOT_XLSX or UPLOAD_BAD_HEADER.
+    """
+    if upload is None:
+        raise ValidationFailed(ErrorCode.REQUIRED, "请选择要上传的 .xlsx 文件", field="file")
+    size = getattr(upload, "size", None)
+    if size is not None and size > settings.IMPORT_MAX_UPLOAD_BYTES:
+        raise _too_large()
+    source = upload.file if hasattr(upload, "file") else upload
+    source.seek(0)
+    if source.read(4) != b"PK\x03\x04":
+        raise _not_xlsx()
+    source.seek(0)
+    try:
+        with zipfile.ZipFile(source) as package:
+            infos = package.infolist()
+            names = {info.filename for info in infos}
+            unzipped = sum(info.file_size for info in infos)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _not_xlsx("压缩包已损坏") from exc
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        raise _not_xlsx("这是压缩包但不是 .xlsx（旧版 .xls 或 WPS 格式请另存为 .xlsx）")
+    if unzipped > MAX_UNZIPPED_BYTES:
+        raise _too_large("文件解压后过大，请拆分后分批导入")
+    source.seek(0)
+    sheet_name, sheet = _open_sheet(source)
+    rows = sheet.iter_rows()
+    header_index, header = _read_header(rows)
+    _column_map(header)
+    # iter_rows starts at the sheet's first row, so `end` is also the number of rows after the header.
+    total = (sheet.end[0] if sheet.end else 0) - header_index
+    if total > MAX_ROWS:
+        raise _too_large(f"行数过多：单个文件最多 {MAX_ROWS} 行，请拆分后分批导入")
+    if total <= 0 or not any(any(_text(value) for value in row) for row in rows):
+        raise ValidationFailed(ErrorCode.INVALID, "文件中没有会员数据：请从第2行开始填写", field="file")
+    source.seek(0)
+    return UploadInfo(sheet_name=sheet_name, total_rows=total)
+
+
+# ---- Starting a job -----------------------------------------------------------------------------
+
+
+def import_start(*, actor, union: Union, mode: str, upload, original_name: str = "") -> ImportJob:
+    """Check the upload and queue an import job into `union`; the task starts once this commits.
+
+    Raises:
+        NotFound / PermissionDenied: the union is out of the actor's reach.
+        ValidationFailed: bad mode, a union that takes no members, or a rejected file (UPLOAD_* codes).
+    """
+    member_policy.require(actor, "import", _UnionRef(union))
+    _require_accepting(union)
+    if mode not in ImportMode.values:
+        raise ValidationFailed(ErrorCode.INVALID, "请选择导入方式", field="mode")
+    info = inspect_upload(upload)
+    name = (original_name or getattr(upload, "name", "") or "")[:200]
+    with transaction.atomic():
+        job = ImportJob(
+            union=union,
+            province_id=union.province_id,
+            created_by=actor,
+            original_name=name,
+            mode=mode,
+            total_rows=info.total_rows,
+        )
+        upload.seek(0)
+        job.file.save(f"{timezone.localdate():%Y%m%d}-{uuid.uuid4().hex}.xlsx", upload, save=False)
+        job.save()
+        request_id = audit.current_request_id()
+        transaction.on_commit(lambda: _enqueue(job.pk, request_id))
+    return job
+
+
+def _enqueue(job_id: int, request_id: str) -> None:
+    from .tasks import run_member_import
+
+    run_member_import.enqueue(job_id, request_id)
+
+
+# ---- Reading and validating rows -------------------------------------------------------------------
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return YES if value else NO
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else str(value)
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _parse_date(value) -> datetime.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 19000101 <= value <= 29991231:  # typed as 20240301
+            value = str(int(value))
+        elif 1 <= value < 2958466:  # an Excel date serial without a date format
+            return _EXCEL_EPOCH + datetime.timedelta(days=int(value))
+    text = str(value).strip()
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+@dataclass(slots=True)
+class RowError:
+    row: int
+    column: str
+    code: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "code": str(self.code), "message": self.message}
+
+
+@dataclass(slots=True)
+class ValidRow:
+    row: int
+    data: PersonData
+    id_hash: str
+
+
+def validate_row(row_no: int, cells: list, columns: dict[str, int], today: datetime.date) -> ValidRow | list[RowError]:
+    """One sheet row -> a cleaned person, or the errors naming its row and columns."""
+    width = len(cells)
+
+    def cell(field):
+        position = columns[field]
+        return cells[position] if position < width else ""
+
+    errors: list[RowError] = []
+    raw_id = cell("id_number")
+    if isinstance(raw_id, float) and raw_id >= 1e15:
+        errors.append(RowError(row_no, "身份证号", ErrorCode.INVALID_ID_NUMBER,
+                               "身份证号被Excel存成了数字，末尾几位已丢失；请把该列设为“文本”格式后重新填写"))
+    try:
+        joined_on = _parse_date(cell("joined_on"))
+    except ValueError:
+        joined_on = None
+        errors.append(RowError(row_no, "入会日期", ErrorCode.INVALID_DATE, "入会日期无法识别，请按 2024-03-01 的格式填写"))
+    migrant_text = _text(cell("is_migrant_worker")).upper()
+    migrant = migrant_text in _YES_VALUES
+    if not migrant and migrant_text not in _NO_VALUES:
+        errors.append(RowError(row_no, "是否农民工", ErrorCode.INVALID, "是否农民工请填写“是”或“否”"))
+    new_form_text = _text(cell("new_form_type"))
+    new_form = _NEW_FORM_BY_TEXT.get(new_form_text) if new_form_text else ""
+    if new_form is None:
+        new_form = ""
+        errors.append(RowError(row_no, "新就业形态类型", ErrorCode.INVALID,
+                               "新就业形态类型无效，可选：" + "、".join(NewFormType.labels) + "，或留空"))
+    data = PersonData(
+        name=_text(cell("name")),
+        id_number=_text(raw_id),
+        phone=_text(cell("phone")),
+        employer=_text(cell("employer")),
+        is_migrant_worker=migrant,
+        new_form_type=new_form,
+        joined_on=joined_on,
+    )
+    if not errors:  # a lost-precision ID would only produce a second, misleading checksum error
+        try:
+            clean_person(data, today=today)
+        except ValidationFailed as exc:
+            errors.append(RowError(row_no, FIELD_HEADERS.get(exc.field, exc.field or ""), str(exc.code), exc.message))
+    if errors:
+        return errors
+    data.joined_on = data.joined_on or today
+    return ValidRow(row=row_no, data=data, id_hash=lookup_hash(data.id_number))
+
+
+def _existing_holders(hashes: list[str]) -> dict[str, Member]:
+    """Holding members among these 身份证号 hashes, in one query."""
+    found = (
+        Member.objects.filter(id_number_hash__in=hashes, status__in=HOLDING_STATUSES)
+        .select_related("union")
+        .only("id_number_hash", "member_no", "union__name")
+    )
+    return {member.id_number_hash: member for member in found}
+
+
+@dataclass
+class Validation:
+    valid: list[ValidRow]
+    errors: list[RowError]
+    bad_rows: int
+    total_rows: int
+
+
+def validate_sheet(rows, *, on_progress=None, today: datetime.date | None = None) -> Validation:
+    """Validate every data row of a sheet (an iterator of row lists, from the sheet's first row).
+
+    Duplicates are checked within the file (the later row is the error) and against holding members,
+    one `__in` query per CHECK_BATCH rows. `on_progress(done)` is called after each batch.
+    """
+    today = today or timezone.localdate()
+    header_index, header = _read_header(rows)
+    columns = _column_map(header)
+    valid: list[ValidRow] = []
+    errors: list[RowError] = []
+    bad_rows = 0
+    seen: dict[str, int] = {}
+    pending: list[ValidRow] = []
+    done = 0
+
+    def flush():
+        nonlocal bad_rows
+        holders = _existing_holders([item.id_hash for item in pending])
+        for item in pending:
+            holder = holders.get(item.id_hash)
+            if holder is not None:
+                bad_rows += 1
+                errors.append(RowError(item.row, "身份证号", ErrorCode.DUPLICATE_MEMBER, duplicate_error(holder).message))
+                del seen[item.id_hash]  # the row is not imported, so a later duplicate is the same error again
+                continue
+            valid.append(item)
+        pending.clear()
+        if on_progress is not None:
+            on_progress(done)
+
+    for offset, cells in enumerate(rows):
+        row_no = header_index + offset + 2  # as Excel numbers rows: 1-based, after the header
+        if not any(value != "" and value is not None for value in cells):
+            continue
+        done += 1
+        result = validate_row(row_no, cells, columns, today)
+        if isinstance(result, list):
+            bad_rows += 1
+            errors.extend(result)
+        else:
+            first = seen.get(result.id_hash)
+            if first is not None:
+                bad_rows += 1
+                errors.append(RowError(row_no, "身份证号", ErrorCode.DUPLICATE_MEMBER,
+                                       f"与本文件第 {first} 行的身份证号重复，一人只能导入一次"))
+            else:
+                seen[result.id_hash] = row_no
+                pending.append(result)
+        if done % CHECK_BATCH == 0:
+            flush()
+    flush()
+    errors.sort(key=lambda error: error.row)
+    return Validation(valid=valid, errors=errors, bad_rows=bad_rows, total_rows=done)
+
+
+# ---- Writing -------------------------------------------------------------------------------------
+
+
+def write_members(*, actor, union: Union, job: ImportJob, rows: list[ValidRow]) -> int:
+    """Create the members, their history rows and numbers in batches. Call inside the caller's transaction."""
+    if not rows:
+        return 0
+    numbers = allocate_member_numbers(union=union, count=len(rows))
+    authenticated = actor is not None and actor.is_authenticated
+    actor_name = actor.get_username() if authenticated else "系统"
+    summary = f"批量导入，加入{union.name}"[:200]
+    for start in range(0, len(rows), WRITE_BATCH):
+        batch = rows[start : start + WRITE_BATCH]
+        members = [
+            _new_member(union=union, data=item.data, member_no=numbers[start + offset])
+            for offset, item in enumerate(batch)
+        ]
+        Member.objects.bulk_create(members, batch_size=WRITE_BATCH)
+        if members and members[0].pk is None:  # backends that cannot return ids from a bulk insert
+            ids = dict(Member.objects.filter(member_no__in=[m.member_no for m in members]).values_list("member_no", "id"))
+            for member in members:
+                member.pk = ids[member.member_no]
+        MemberChange.objects.bulk_create(
+            [
+                MemberChange(
+                    member_id=member.pk,
+                    province_id=member.province_id,
+                    actor=actor if authenticated else None,
+                    actor_name=actor_name,
+                    action="member.import",
+                    summary=summary,
+                    changes={"import_job": job.pk, "row": item.row},
+                )
+                for member, item in zip(members, batch, strict=True)
+            ],
+            batch_size=WRITE_BATCH,
+        )
+    return len(rows)
+
+
+# ---- Running a job ----------------------------------------------------------------------------------
+
+
+def _update(job: ImportJob, **fields) -> None:
+    for name, value in fields.items():
+        setattr(job, name, value)
+    ImportJob.objects.filter(pk=job.pk).update(**fields)
+
+
+def _finish(job: ImportJob, **fields) -> None:
+    """Store the outcome and drop the uploaded file: it holds 身份证号 in clear and is no longer needed."""
+    if job.file:
+        try:
+            job.file.delete(save=False)
+        except OSError:
+            logger.warning("import job %s: could not delete the uploaded file", job.pk)
+    _update(job, file="", finished_at=timezone.now(), **fields)
+
+
+def import_run(*, job_id: int) -> ImportJob | None:
+    """Process a queued job: validate, then write in one transaction. Safe to call twice (runs once)."""
+    if not ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(status=ImportStatus.RUNNING):
+        return None
+    job = ImportJob.objects.select_related("union", "created_by").get(pk=job_id)
+    try:
+        return _run(job)
+    except Exception:
+        logger.exception("import job %s failed", job.pk)
+        _finish(job, status=ImportStatus.FAILED, message="导入失败：系统出现错误，未导入任何数据。请稍后重试或联系管理员")
+        raise
+
+
+def _run(job: ImportJob) -> ImportJob:
+    actor, union = job.created_by, job.union
+    if actor is None or not member_policy.can(actor, "import", _UnionRef(union)) or not union.accepts_members:
+        _finish(job, status=ImportStatus.FAILED, message="导入失败：您已无权向该工会导入会员，或该工会已不接收会员")
+        return job
+    timings = {}
+    started = time.perf_counter()
+    with job.file.open("rb") as handle:
+        _, sheet = _open_sheet(handle)
+    rows = sheet.iter_rows()
+    timings["read"] = time.perf_counter() - started
+
+    last_report = [0.0]
+
+    def progress(done):
+        now = time.monotonic()
+        if now - last_report[0] >= 0.5:
+            last_report[0] = now
+            _update(job, processed_rows=min(done, job.total_rows), message="正在校验数据…")
+
+    started = time.perf_counter()
+    try:
+        result = validate_sheet(rows, on_progress=progress)
+    except ValidationFailed as exc:  # the header was checked at upload; only a changed file gets here
+        _finish(job, status=ImportStatus.REJECTED, message=exc.message)
+        return job
+    del sheet, rows
+    timings["validate"] = time.perf_counter() - started
+    errors = [error.as_dict() for error in result.errors]
+    _update(job, total_rows=result.total_rows, processed_rows=result.total_rows)
+
+    if job.mode == ImportMode.ALL_OR_NOTHING and result.errors:
+        message = f"共 {result.total_rows} 行，其中 {result.bad_rows} 行有错误。按“全部正确才导入”的要求，本次未导入任何数据，请修改后重新上传"
+        _finish(job, status=ImportStatus.REJECTED, error_count=result.bad_rows, errors=errors, message=message)
+        _audit(job, actor, result, created=0)
+        return job
+    if not result.valid:
+        _finish(job, status=ImportStatus.REJECTED, error_count=result.bad_rows, errors=errors,
+                message=f"共 {result.total_rows} 行，全部有错误，未导入任何数据")
+        _audit(job, actor, result, created=0)
+        return job
+
+    _update(job, message=f"校验完成，正在写入 {len(result.valid)} 名会员…")
+    started = time.perf_counter()
+    try:
+        with transaction.atomic():
+            created = write_members(actor=actor, union=union, job=job, rows=result.valid)
+            if result.bad_rows:
+                message = f"共 {result.total_rows} 行：成功导入 {created} 名会员，{result.bad_rows} 行有错误未导入"
+            else:
+                message = f"共 {result.total_rows} 行，全部成功导入"
+            _finish(job, status=ImportStatus.DONE, created_count=created, error_count=result.bad_rows,
+                    errors=errors, message=message)
+            _audit(job, actor, result, created=created)
+    except IntegrityError:
+        # Someone added one of these people between validation and the write; nothing was written.
+        logger.warning("import job %s: conflicting concurrent membership", job.pk)
+        _finish(job, status=ImportStatus.FAILED, error_count=result.bad_rows, errors=errors,
+                message="导入期间有相同身份证号的会员被其他人录入，本次未导入任何数据，请重新上传")
+        return job
+    timings["write"] = time.perf_counter() - started
+    logger.info("import job %s: %s rows, %s created, timings %s", job.pk, result.total_rows, created,
+                {key: round(value, 3) for key, value in timings.items()})
+    return job
+
+
+def _audit(job: ImportJob, actor, result: Validation, *, created: int) -> None:
+    audit.record(
+        actor=actor,
+        action="member.import",
+        obj=job,
+        union=job.union,
+        object_repr=f"批量导入 {job.original_name}"[:200],
+        after={
+            "union_id": job.union_id,
+            "mode": job.mode,
+            "status": job.status,
+            "file": job.original_name,
+            "total_rows": result.total_rows,
+            "created": created,
+            "error_rows": result.bad_rows,
+        },
+    )
+
+
+# ---- Reading a job's report ----------------------------------------------------------------------------
+
+
+def error_page(job: ImportJob, *, page: int, page_size: int = 50) -> tuple[list[dict], int, int]:
+    """One page of a job's errors: (items, page, pages)."""
+    total = len(job.errors)
+    pages = max(1, -(-total // page_size))
+    page = min(max(1, page), pages)
+    return job.errors[(page - 1) * page_size : page * page_size], page, pages
+
+
+def build_error_report(job: ImportJob) -> bytes:
+    """The errors of a job as .xlsx: row, column, reason — the rows of the user's own file to fix."""
+    import xlsxwriter
+
+    buffer = BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = workbook.add_worksheet("错误报告")
+    bold = workbook.add_format({"bold": True, "bg_color": "#FDEAEA"})
+    sheet.write_row(0, 0, ["行号", "列", "错误原因"], bold)
+    sheet.set_column(0, 0, 8)
+    sheet.set_column(1, 1, 16)
+    sheet.set_column(2, 2, 80)
+    for index, error in enumerate(job.errors, start=1):
+        sheet.write_number(index, 0, error["row"])
+        sheet.write_string(index, 1, error["column"])
+        sheet.write_string(index, 2, error["message"])
+    sheet.freeze_panes(1, 0)
+    workbook.close()
+    return buffer.getvalue()
