@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 
 from zhijia.core.admin import PolicyAdmin, ServiceForm, shown
 from zhijia.core.pii import mask_phone
@@ -30,6 +31,10 @@ class SuperuserOnly:
     def has_delete_permission(self, request, obj=None):
         # Deleting an account would orphan its audit trail's actor; deactivate it instead.
         return False
+
+
+# Permissions come from RoleAssignment through the domain policies, never from Django groups.
+admin.site.unregister(Group)
 
 
 @admin.register(User)
@@ -104,8 +109,20 @@ class RoleAssignmentAdmin(PolicyAdmin):
 class ApiTokenAdmin(SuperuserOnly, admin.ModelAdmin):
     """Read-only: tokens are issued and revoked through the API; the hash is never shown."""
 
-    list_display = ["user", "name", shown("created_at", "创建时间"), shown("last_used_at", "最近使用"), shown("revoked", "已撤销")]
-    fields = readonly_fields = ["user", "name", shown("created_at", "创建时间"), shown("last_used_at", "最近使用"), shown("revoked", "已撤销")]
+    list_display = [
+        "user",
+        "name",
+        shown("created_at", "创建时间"),
+        shown("last_used_at", "最近使用"),
+        shown("revoked", "已撤销"),
+    ]
+    fields = readonly_fields = [
+        "user",
+        "name",
+        shown("created_at", "创建时间"),
+        shown("last_used_at", "最近使用"),
+        shown("revoked", "已撤销"),
+    ]
 
     def has_change_permission(self, request, obj=None):
         return False

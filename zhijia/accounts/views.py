@@ -1,5 +1,6 @@
 from django.contrib.auth import login
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from zhijia.core.errors import ValidationFailed
 
@@ -20,5 +21,8 @@ def register(request):
             errors[exc.field or "form"] = exc.message
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            return redirect(request.GET.get("next") or "members:my")
+            target = request.GET.get("next", "")
+            if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+                target = "members:my"
+            return redirect(target)
     return render(request, "accounts/register.html", {"errors": errors, "values": values})

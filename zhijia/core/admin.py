@@ -7,8 +7,12 @@
   status changes so history and audit stay whole), so deletion is refused, failing closed.
 """
 
+import datetime
+import json
+
 from django import forms
 from django.contrib import admin
+from django.utils import timezone
 
 from .errors import ZhijiaError
 from .models import AuditLog
@@ -69,13 +73,24 @@ class PolicyAdmin(admin.ModelAdmin):
             super().save_related(request, form, formsets, change)
 
 
+def _readable(value):
+    # The admin prints callables' values with str(); give times in local time and JSON in Chinese.
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return "—" if value is None else value
+
+
 def shown(name: str, label: str, *, sortable: bool = True):
     """A read-only admin column/field with a Chinese label, for model fields declared without one
     (or for properties such as the masked 身份证号; pass sortable=False for those)."""
 
     def show(obj):
         display = getattr(obj, f"get_{name}_display", None)
-        return display() if callable(display) else getattr(obj, name)
+        return _readable(display() if callable(display) else getattr(obj, name))
 
     show.__name__ = f"show_{name}"
     return admin.display(description=label, ordering=name if sortable else None)(show)
@@ -128,7 +143,9 @@ AUDIT_COLUMNS = {
 @admin.register(AuditLog)
 class AuditLogAdmin(PolicyAdmin):
     policy = audit_policy
-    list_display = [AUDIT_COLUMNS[name] for name in ("created_at", "actor_name", "action_label", "object_repr", "union_id")]
+    list_display = [
+        AUDIT_COLUMNS[name] for name in ("created_at", "actor_name", "action_label", "object_repr", "union_id")
+    ]
     list_display_links = [AUDIT_COLUMNS["created_at"]]
     list_filter = ["action"]
     search_fields = ["=actor_name", "=object_id", "=request_id"]

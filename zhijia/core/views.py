@@ -16,7 +16,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
-from . import audit
+from . import audit, selectors
 from .clouds import SERVICE_AREAS
 from .errors import NotFound, PermissionDenied, ZhijiaError
 
@@ -82,8 +82,6 @@ def home(request):
 
 @page
 def audit_list(request):
-    from . import selectors
-
     if not selectors.audit_allowed(request.user):
         raise PermissionDenied("此页面仅限工会工作人员使用")
     filters = selectors.AuditFilters.from_query(request.GET)

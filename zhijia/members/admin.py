@@ -40,8 +40,18 @@ class MemberAdmin(PolicyAdmin):
     search_fields = ["=member_no", "^name"]
     show_full_result_count = False
     fields = [
-        "member_no", "name", ID_NUMBER, PHONE, "gender", "birth_date", "union", "employer",
-        "is_migrant_worker", "new_form_type", "joined_on", "status",
+        "member_no",
+        "name",
+        ID_NUMBER,
+        PHONE,
+        "gender",
+        "birth_date",
+        "union",
+        "employer",
+        "is_migrant_worker",
+        "new_form_type",
+        "joined_on",
+        "status",
     ]
     readonly_fields = ["member_no", ID_NUMBER, PHONE, "gender", "birth_date", "union", "status"]
     exclude = PII_FIELDS
@@ -101,8 +111,18 @@ class JoinApplicationAdmin(PolicyAdmin):
     list_select_related = ["union"]
     search_fields = ["^name"]
     fields = readonly_fields = [
-        "name", ID_NUMBER, PHONE, "employer", "is_migrant_worker", "new_form_type", "union", "note",
-        status_column, "reject_reason", shown("reviewed_by", "审核人"), shown("reviewed_at", "审核时间"),
+        "name",
+        ID_NUMBER,
+        PHONE,
+        "employer",
+        "is_migrant_worker",
+        "new_form_type",
+        "union",
+        "note",
+        status_column,
+        "reject_reason",
+        shown("reviewed_by", "审核人"),
+        shown("reviewed_at", "审核时间"),
         created_column,
     ]
 
@@ -126,9 +146,16 @@ class TransferRequestAdmin(PolicyAdmin):
     list_filter = ["status"]
     list_select_related = ["member", "from_union", "to_union"]
     fields = readonly_fields = [
-        columns["member"], columns["from_union"], columns["to_union"], "reason", "new_employer",
-        columns["status"], "reject_reason", shown("released_at", "同意转出时间"),
-        shown("decided_at", "办结时间"), columns["created_at"],
+        columns["member"],
+        columns["from_union"],
+        columns["to_union"],
+        "reason",
+        "new_employer",
+        columns["status"],
+        "reject_reason",
+        shown("released_at", "同意转出时间"),
+        shown("decided_at", "办结时间"),
+        columns["created_at"],
     ]
 
 
@@ -149,7 +176,14 @@ class ImportJobAdmin(PolicyAdmin):
         "finished_at": shown("finished_at", "完成时间"),
         "message": shown("message", "说明"),
     }
-    list_display = [columns["original_name"], columns["union"], columns["status"], columns["created_count"], columns["error_count"], columns["created_at"]]
+    list_display = [
+        columns["original_name"],
+        columns["union"],
+        columns["status"],
+        columns["created_count"],
+        columns["error_count"],
+        columns["created_at"],
+    ]
     list_display_links = [columns["original_name"]]
     list_select_related = ["union"]
     fields = readonly_fields = list(columns.values())

@@ -25,7 +25,9 @@ class PersonForm(forms.Form):
     phone = forms.CharField(required=False)
     employer = forms.CharField(required=False)
     is_migrant_worker = forms.BooleanField(required=False)
-    new_form_type = forms.ChoiceField(required=False, choices=NEW_FORM_OPTIONS, error_messages={"invalid_choice": "新就业形态类型无效"})
+    new_form_type = forms.ChoiceField(
+        required=False, choices=NEW_FORM_OPTIONS, error_messages={"invalid_choice": "新就业形态类型无效"}
+    )
 
     def person_data(self) -> PersonData:
         data = self.cleaned_data
@@ -56,7 +58,9 @@ class MemberEditForm(forms.Form):
     phone = forms.CharField(required=False)
     employer = forms.CharField(required=False)
     is_migrant_worker = forms.BooleanField(required=False)
-    new_form_type = forms.ChoiceField(required=False, choices=NEW_FORM_OPTIONS, error_messages={"invalid_choice": "新就业形态类型无效"})
+    new_form_type = forms.ChoiceField(
+        required=False, choices=NEW_FORM_OPTIONS, error_messages={"invalid_choice": "新就业形态类型无效"}
+    )
     joined_on = forms.DateField(required=False, error_messages=DATE_ERRORS)
 
     def changes(self) -> dict:

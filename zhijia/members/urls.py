@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from . import views
 
@@ -19,7 +19,11 @@ urlpatterns = [
     path("staff/members/<int:member_id>/", views.member_detail, name="member_detail"),
     path("staff/members/<int:member_id>/edit/", views.member_edit, name="member_edit"),
     path("staff/members/<int:member_id>/status/", views.member_change_status, name="member_change_status"),
-    path("staff/members/<int:member_id>/reveal/<str:field>/", views.member_reveal, name="member_reveal"),
+    re_path(
+        r"^staff/members/(?P<member_id>[0-9]+)/reveal/(?P<field>id_number|phone)/$",
+        views.member_reveal,
+        name="member_reveal",
+    ),
     path("staff/applications/", views.application_list, name="application_list"),
     path("staff/applications/<int:application_id>/", views.application_detail, name="application_detail"),
     path("staff/applications/<int:application_id>/approve/", views.application_approve, name="application_approve"),

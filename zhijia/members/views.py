@@ -14,11 +14,13 @@ from django.views.decorators.http import require_POST
 
 from zhijia.core.errors import NotFound
 from zhijia.core.views import FormErrors, page, paginate, require_allowed
-from zhijia.org.models import MEMBER_KINDS, Kind, Status as UnionStatus
+from zhijia.org.models import MEMBER_KINDS, Kind
+from zhijia.org.models import Status as UnionStatus
 from zhijia.org.selectors import union_list, union_search_for_joining
 
 from . import selectors, services
-from .card import card_qr_svg, card_token, card_verify as check_card
+from .card import card_qr_svg, card_token
+from .card import card_verify as check_card
 from .forms import (
     NEW_FORM_OPTIONS,
     JoinForm,
@@ -52,9 +54,11 @@ PERSON_FIELDS = ["name", "id_number", "phone", "employer", "is_migrant_worker", 
 def my(request):
     user = request.user
     membership = selectors.my_active_membership(user=user)
-    transfers = transfer_policy.scope(
-        user, "view", TransferRequest.objects.filter(member__user=user)
-    ).select_related("from_union", "to_union").order_by("-id")
+    transfers = (
+        transfer_policy.scope(user, "view", TransferRequest.objects.filter(member__user=user))
+        .select_related("from_union", "to_union")
+        .order_by("-id")
+    )
     return render(
         request,
         "members/my.html",

@@ -9,7 +9,6 @@ from .models import Union
 from .permissions import policy
 from .selectors import union_list
 
-
 PARENT = shown("parent", "上级工会")
 
 
@@ -17,8 +16,16 @@ class UnionAdminForm(ServiceForm):
     class Meta:
         model = Union
         fields = [
-            "name", "kind", "level", "parent", "division_code", "credit_code",
-            "address", "chair_name", "established_on", "status",
+            "name",
+            "kind",
+            "level",
+            "parent",
+            "division_code",
+            "credit_code",
+            "address",
+            "chair_name",
+            "established_on",
+            "status",
         ]
 
     def run_service(self, data):

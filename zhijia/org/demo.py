@@ -38,8 +38,8 @@ OFFICER_UNION_DIVISION = "320508"  # 姑苏区
 PROVINCE_CODE = "320000"
 
 # Prefecture-level cities of Jiangsu with their 2020 census population (millions), which weights how many
-# members each gets. 淮安 (320800) is left out: divisions.tsv marks its code as revoked (it was renamed from
-# 淮阴 in 2001), so clean_division_code would refuse it.
+# members each gets. 淮安 (320800) is left out: divisions.tsv marks its code as revoked (the code was first
+# 淮阴市's), so clean_division_code would refuse it.
 CITIES = [
     ("320500", 12.7), ("320100", 9.3), ("320200", 7.5), ("320400", 5.3), ("320600", 7.7), ("320300", 9.1),
     ("321000", 4.6), ("321100", 3.2), ("321200", 4.5), ("320900", 6.7), ("320700", 4.6), ("321300", 5.0),
@@ -67,7 +67,7 @@ FLEXIBLE_EMPLOYERS = {
     NewFormType.OTHER: ["个体经营", "灵活就业"],
 }
 # Where many 农民工 in Jiangsu come from (current codes; historical ones are found by name for older people).
-MIGRANT_ORIGINS = ["341221", "341222", "340826", "411525", "411623", "411625", "510623", "520502", "321322", "320324"]
+MIGRANT_ORIGINS = ["341221", "341222", "340826", "411525", "411623", "411625", "510623", "520525", "321322", "320324"]
 MIGRANT_SHARE = {Kind.ENTERPRISE: 0.3, Kind.INSTITUTION: 0.02, Kind.SECTOR_FEDERATION: 0.65,
                  Kind.REGIONAL_FEDERATION: 0.5, Kind.PARK: 0.35, Kind.TOWNSHIP: 0.3, Kind.COMMUNITY: 0.2}
 # Typical membership of one union of each kind, relative; enterprises vary around it (log-normal).
@@ -288,15 +288,18 @@ def _create_accounts(tree: _Tree) -> User:
 
 @functools.cache
 def _place_candidates(code: str) -> tuple[str, ...]:
-    """Place codes to try for someone from `code`: itself, the same-named historical codes in the province,
-    other codes of the same city, the city, and last Beijing (as generators.fake_id_number falls back)."""
+    """Place codes to try for someone from `code`, nearest first: itself, same-named codes of the province
+    (the county under an older prefecture), the city's other districts, its 市辖区 and the city itself, anywhere
+    in the province, and last Beijing (where generators.fake_id_number falls back too)."""
     table = divisions()
-    city_full = table[code[:4] + "00"].name if code[:4] + "00" in table else ""
-    short = _short(table[code].name, city_full) if code in table else ""
+    city = code[:4] + "00"
+    short = _short(table[code].name, table[city].name) if code in table and city in table else ""
     same_name = [c for c, d in sorted(table.items())
                  if c != code and c[:2] == code[:2] and len(short) >= 2 and d.name.endswith(short)]
-    same_city = [c for c in sorted(table) if c[:4] == code[:4] and c not in (code, code[:4] + "00")]
-    return (code, *same_name, *same_city, code[:4] + "00", "110101")
+    same_city = [c for c in sorted(table) if c[:4] == code[:4] and c[4:] not in ("00", "01")]
+    same_province = [c for c in sorted(table) if c[:2] == code[:2] and c[2:] != "0000"]
+    ordered = [code, *same_name, *same_city, code[:4] + "01", city, *same_province, "110101"]
+    return tuple(dict.fromkeys(c for c in ordered if c in table))
 
 
 @functools.cache

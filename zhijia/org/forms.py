@@ -10,7 +10,9 @@ DATE_ERRORS = {"invalid": "日期格式应为 年-月-日，如 2010-05-01"}
 
 class UnionForm(forms.Form):
     name = forms.CharField(required=False)
-    kind = forms.ChoiceField(choices=Kind.choices, error_messages={"required": "请选择工会类型", "invalid_choice": "工会类型无效"})
+    kind = forms.ChoiceField(
+        choices=Kind.choices, error_messages={"required": "请选择工会类型", "invalid_choice": "工会类型无效"}
+    )
     level = forms.TypedChoiceField(
         choices=Level.choices, coerce=int, error_messages={"required": "请选择层级", "invalid_choice": "工会层级无效"}
     )
@@ -19,7 +21,9 @@ class UnionForm(forms.Form):
     address = forms.CharField(required=False, max_length=200, error_messages={"max_length": "地址不能超过200个字"})
     chair_name = forms.CharField(required=False, max_length=50, error_messages={"max_length": "主席姓名不能超过50个字"})
     established_on = forms.DateField(required=False, error_messages=DATE_ERRORS)
-    status = forms.ChoiceField(choices=Status.choices, initial=Status.ACTIVE, error_messages={"invalid_choice": "状态无效"})
+    status = forms.ChoiceField(
+        choices=Status.choices, initial=Status.ACTIVE, error_messages={"invalid_choice": "状态无效"}
+    )
 
     def union_data(self) -> UnionData:
         data = self.cleaned_data

@@ -59,9 +59,7 @@ def union_list(request):
     else:
         page_obj, page_query = None, ""
         roots = scoped_unions(actor=user).filter(id__in={grant.union_id for grant in grants_for(user)})
-    return render(
-        request, "org/union_list.html", {"q": query, "page": page_obj, "query": page_query, "roots": roots}
-    )
+    return render(request, "org/union_list.html", {"q": query, "page": page_obj, "query": page_query, "roots": roots})
 
 
 def _union(request, union_id: int) -> Union:
@@ -194,6 +192,11 @@ def union_move(request, union_id: int):
     return render(
         request,
         "org/union_move.html",
-        {"union": union, "values": values, "errors": errors, "parent_options": [("", "请选择")] + _parent_options(user, union)},
+        {
+            "union": union,
+            "values": values,
+            "errors": errors,
+            "parent_options": [("", "请选择")] + _parent_options(user, union),
+        },
         status=400 if errors else 200,
     )

@@ -11,12 +11,15 @@ nanjing (南京 staff), sysadmin (江苏省). A letter in the table means "may";
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from zhijia.core.errors import NotFound, PermissionDenied
 from zhijia.core.policy import forget_grants
 from zhijia.members import services
 from zhijia.members.models import Member
 from zhijia.members.permissions import member_policy
+from zhijia.members.selectors import member_list
 from zhijia.org.models import Status, Union
 from zhijia.org.permissions import policy as union_policy
 
@@ -76,17 +79,24 @@ def unions(tree):
             "R": tree.regional, "B": tree.grassroots_b, "N": tree.grassroots_c}
 
 
+def answers(policy, user, objects: dict, model, actions) -> tuple[dict, dict, dict]:
+    """For every action: the letters can() allows, the letters scope() returns, and allows()."""
+    by_pk = {obj.pk: letter for letter, obj in objects.items()}
+    queryset = model.objects.filter(pk__in=list(by_pk))
+    can = {action: {letter for letter, obj in objects.items() if policy.can(user, action, obj)} for action in actions}
+    scope = {
+        action: {by_pk[pk] for pk in policy.scope(user, action, queryset).values_list("pk", flat=True)}
+        for action in actions
+    }
+    return can, scope, {action: policy.allows(user, action) for action in actions}
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_member_policy_table(request, members, persona):
     # given a persona and one member in each place
     user = request.getfixturevalue(persona)
-    queryset = Member.objects.filter(pk__in=[m.pk for m in members.values()])
-    by_pk = {member.pk: letter for letter, member in members.items()}
     # when the policy is asked, for every action, about each member and for the queryset of members
-    can = {action: {letter for letter, m in members.items() if member_policy.can(user, action, m)} for action in MEMBER_TABLE}
-    scope = {action: {by_pk[pk] for pk in member_policy.scope(user, action, queryset).values_list("pk", flat=True)}
-             for action in MEMBER_TABLE}
-    allows = {action: member_policy.allows(user, action) for action in MEMBER_TABLE}
+    can, scope, allows = answers(member_policy, user, members, Member, MEMBER_TABLE)
     # then both answers are exactly the pinned row, and "at all" holds when anything is reachable
     expected = row(MEMBER_TABLE, persona)
     assert can == expected
@@ -97,12 +107,7 @@ def test_member_policy_table(request, members, persona):
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_union_policy_table(request, unions, persona):
     user = request.getfixturevalue(persona)
-    queryset = Union.objects.filter(pk__in=[u.pk for u in unions.values()])
-    by_pk = {union.pk: letter for letter, union in unions.items()}
-    can = {action: {letter for letter, u in unions.items() if union_policy.can(user, action, u)} for action in UNION_TABLE}
-    scope = {action: {by_pk[pk] for pk in union_policy.scope(user, action, queryset).values_list("pk", flat=True)}
-             for action in UNION_TABLE}
-    allows = {action: union_policy.allows(user, action) for action in UNION_TABLE}
+    can, scope, allows = answers(union_policy, user, unions, Union, UNION_TABLE)
     expected = row(UNION_TABLE, persona)
     assert can == expected
     assert scope == expected
@@ -148,3 +153,25 @@ def test_require_hides_objects_the_user_cannot_see_and_refuses_the_rest(members,
     with pytest.raises(NotFound):
         member_policy.get_or_404(chair_b, "view", Member.objects.all(), pk=members["A"].pk)
     assert member_policy.get_or_404(chair_b, "view", Member.objects.all(), pk=members["B"].pk) == members["B"]
+
+
+@pytest.mark.parametrize(
+    "persona, union, expected",
+    [
+        ("city_staff", "city", "AWRB"),  # own union: the scope already says it (the condition is sent once)
+        ("city_staff", "county", "AWR"),  # narrower than the scope
+        ("county_staff", "city", "AWR"),  # wider than the scope: still only what the scope allows
+        ("nanjing_staff", "city", ""),  # outside the scope entirely
+        ("sysadmin", "other_city", "C"),
+        ("chair", "county", "AW"),
+    ],
+)
+def test_member_list_narrowed_to_a_union_stays_inside_the_scope(request, tree, members, persona, union, expected):
+    user = request.getfixturevalue(persona)
+    by_pk = {member.pk: letter for letter, member in members.items()}
+    narrowed = getattr(tree, union)
+    with CaptureQueriesContext(connection) as captured:
+        found = {by_pk[pk] for pk in member_list(actor=user, union=narrowed).values_list("pk", flat=True)}
+    assert found == set(expected)
+    if persona == "city_staff" and union == "city":
+        assert captured.captured_queries[-1]["sql"].count(narrowed.path) == 1

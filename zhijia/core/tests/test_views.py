@@ -38,7 +38,12 @@ def test_audit_list_filters_by_action_and_dates(client, tree, chair, person):
     today = timezone.localdate()
     tomorrow = (today + datetime.timedelta(days=1)).isoformat()
     assert "没有符合条件的审计记录" in client.get(reverse("core:audit_list"), {"date_from": tomorrow}).content.decode()
-    assert "陈静" in client.get(reverse("core:audit_list"), {"date_from": today.isoformat(), "date_to": today.isoformat()}).content.decode()
+    assert (
+        "陈静"
+        in client.get(
+            reverse("core:audit_list"), {"date_from": today.isoformat(), "date_to": today.isoformat()}
+        ).content.decode()
+    )
     bad = client.get(reverse("core:audit_list"), {"date_from": "2026-13-40"}).content.decode()
     assert "日期格式应为" in bad
 

@@ -1,5 +1,6 @@
 """Bulk member import: the template, content checks on uploads, row reports in both modes, scoping."""
 
+import datetime
 import io
 import zipfile
 
@@ -11,6 +12,7 @@ from python_calamine import CalamineWorkbook
 
 from zhijia.core.models import AuditLog
 from zhijia.core.pii import lookup_hash
+from zhijia.core.validators import id_number_birth_date, id_number_gender
 from zhijia.members import imports, services
 from zhijia.members.imports import HEADERS
 from zhijia.members.models import ImportJob, ImportMode, ImportStatus, Member, MemberChange
@@ -222,25 +224,45 @@ def test_id_number_stored_as_excel_number_is_explained(client, tree, officer, pe
 def test_crash_during_the_write_leaves_nothing(
     client, tree, officer, person, django_capture_on_commit_callbacks, monkeypatch
 ):
-    # given a write that fails after the first batch of members went in
+    # given a write that fails after the first batch of members and their history went in
     monkeypatch.setattr(imports, "WRITE_BATCH", 2)
-    calls = []
-    original = MemberChange.objects.bulk_create
+    original, calls = imports._copy_or_insert, []
 
-    def failing_bulk_create(objs, **kwargs):
-        calls.append(len(objs))
-        if len(calls) == 2:
+    def failing(cursor, table, columns, rows):
+        calls.append(table)
+        if len(calls) == 3:
             raise RuntimeError("disk full")
-        return original(objs, **kwargs)
+        return original(cursor, table, columns, rows)
 
-    monkeypatch.setattr(MemberChange.objects, "bulk_create", failing_bulk_create)
+    monkeypatch.setattr(imports, "_copy_or_insert", failing)
     client.force_login(officer)
     body = upload(
         client, django_capture_on_commit_callbacks, tree.grassroots, xlsx([row(person()) for _ in range(5)])
     ).json()
     # then the job failed and no member or history row survived
+    assert calls[:2] == ["members_member", "members_memberchange"]
     assert body["status"] == ImportStatus.FAILED and "未导入任何数据" in body["message"]
     assert Member.objects.count() == 0 and MemberChange.objects.count() == 0
+
+
+def test_bulk_write_fills_every_member_column(client, tree, officer, person, django_capture_on_commit_callbacks):
+    # the import writes rows without model instances; they must read back like a member created by hand
+    data = person(employer="苏州精工")
+    client.force_login(officer)
+    upload(client, django_capture_on_commit_callbacks, tree.grassroots,
+           xlsx([row(data, joined="2022-02-03", migrant="是", new_form="网约车司机")]))
+    imported = Member.objects.get()
+    assert imported.gender == id_number_gender(data.id_number)
+    assert imported.birth_date == id_number_birth_date(data.id_number)
+    assert imported.status == "active" and imported.card_version == 1 and imported.user is None
+    assert imported.union == tree.grassroots and imported.province_id == tree.grassroots.province_id
+    assert imported.joined_on == datetime.date(2022, 2, 3) and imported.employer == "苏州精工"
+    assert imported.is_migrant_worker and imported.new_form_type == "ride_hailing"
+    assert imported.phone == data.phone and imported.phone_hash == lookup_hash(data.phone)
+    assert imported.created_at is not None and imported.updated_at is not None
+    change = imported.changes.get()
+    assert change.action == "member.import" and change.actor == officer and change.changes["row"] == 2
+    assert services.find_holding_member(data.id_number).pk == imported.pk
 
 
 def test_running_a_job_twice_imports_once(tree, officer, person):
@@ -400,3 +422,17 @@ def test_worker_cannot_import(client, tree, worker, person, django_capture_on_co
     assert client.get(reverse("members:bulk_import")).status_code == 403
     response = upload(client, django_capture_on_commit_callbacks, tree.grassroots, xlsx([row(person())]))
     assert response.status_code == 404
+
+
+def test_member_added_by_someone_else_during_the_import_fails_it_cleanly(
+    client, tree, officer, chair_b, person, django_capture_on_commit_callbacks, monkeypatch
+):
+    # given a person who becomes a member elsewhere after validation looked (simulated by a blind lookup)
+    existing = services.member_create(actor=chair_b, union=tree.grassroots_b, data=person())
+    monkeypatch.setattr(imports, "_existing_holders", lambda hashes: {})
+    client.force_login(officer)
+    rows = [row(person()), row(person(id_number=existing.id_number))]
+    body = upload(client, django_capture_on_commit_callbacks, tree.grassroots, xlsx(rows)).json()
+    # then the unique constraint stops the write and nothing of the file is kept
+    assert body["status"] == ImportStatus.FAILED and "重新上传" in body["message"]
+    assert Member.objects.count() == 1 and MemberChange.objects.filter(action="member.import").count() == 0

@@ -1,10 +1,12 @@
 """The member pages, driven through the Django test client as the conftest personas."""
 
+import random
 import re
 
 import pytest
 from django.urls import reverse
 
+from zhijia.core.generators import fake_id_number
 from zhijia.core.models import AuditLog
 from zhijia.members import services
 from zhijia.members.models import ApplicationStatus, JoinApplication, Member, MemberStatus, TransferStatus
@@ -158,7 +160,10 @@ def test_member_requests_a_transfer_and_can_cancel_it(client, tree, worker, offi
     # a missing reason is refused beside the field
     missing = client.post(reverse("members:transfer_request"), {"union": tree.grassroots_b.pk, "reason": ""})
     assert missing.status_code == 400 and "请填写转接原因" in missing.content.decode()
-    client.post(reverse("members:transfer_request"), {"union": tree.grassroots_b.pk, "reason": "换工作", "new_employer": "吴中电子"})
+    client.post(
+        reverse("members:transfer_request"),
+        {"union": tree.grassroots_b.pk, "reason": "换工作", "new_employer": "吴中电子"},
+    )
     transfer = member.transfers.get()
     assert transfer.status == TransferStatus.PENDING_RELEASE
     assert "待转出工会同意" in client.get(reverse("members:my")).content.decode()
@@ -183,7 +188,13 @@ def test_card_page_without_membership_offers_to_join(client, worker):
 
 # ---- Staff pages ----------------------------------------------------------------------------
 
-STAFF_PAGES = ["members:staff_home", "members:member_list", "members:member_create", "members:application_list", "members:transfer_list"]
+STAFF_PAGES = [
+    "members:staff_home",
+    "members:member_list",
+    "members:member_create",
+    "members:application_list",
+    "members:transfer_list",
+]
 
 
 @pytest.mark.parametrize("name", STAFF_PAGES)
@@ -233,7 +244,9 @@ def test_member_list_pages_sorts_and_keeps_filters(client, tree, chair, person):
     next_link = re.search(r'<a href="\?([^"]+)">下一页</a>', first).group(1)
     assert "sort=name" in next_link and "status=active" in next_link and "page=2" in next_link
     names = sorted(Member.objects.values_list("name", flat=True))
-    second = client.get(reverse("members:member_list"), {"sort": "name", "status": "active", "page": 2}).content.decode()
+    second = client.get(
+        reverse("members:member_list"), {"sort": "name", "status": "active", "page": 2}
+    ).content.decode()
     assert all(name in second for name in names[20:])
 
 
@@ -241,7 +254,11 @@ def test_member_list_union_filter_ignores_unions_out_of_scope(client, tree, chai
     services.member_create(actor=chair, union=tree.grassroots, data=person(name="陈静"))
     services.member_create(actor=chair_b, union=tree.grassroots_b, data=person(name="吴强"))
     # county staff narrowing to their grassroots union sees its member only
-    content = as_user(client, county_staff).get(reverse("members:member_list"), {"union": tree.grassroots.pk}).content.decode()
+    content = (
+        as_user(client, county_staff)
+        .get(reverse("members:member_list"), {"union": tree.grassroots.pk})
+        .content.decode()
+    )
     assert "陈静" in content
     # a union outside their subtree is ignored rather than revealing anything
     outside = client.get(reverse("members:member_list"), {"union": tree.grassroots_b.pk}).content.decode()
@@ -263,7 +280,9 @@ def test_chair_reveals_id_number_and_it_is_audited(client, tree, chair, person):
     client = as_user(client, chair)
     detail = client.get(reverse("members:member_detail", args=[member.pk])).content.decode()
     assert "查看完整" in detail and member.id_number not in detail
-    response = client.post(reverse("members:member_reveal", args=[member.pk, "id_number"]), headers={"HX-Request": "true"})
+    response = client.post(
+        reverse("members:member_reveal", args=[member.pk, "id_number"]), headers={"HX-Request": "true"}
+    )
     assert response.status_code == 200 and member.id_number in response.content.decode()
     assert AuditLog.objects.filter(action="member.reveal_pii", object_id=str(member.pk), actor=chair).count() == 1
 
@@ -290,7 +309,12 @@ def test_staff_of_another_subtree_get_404_for_guessed_ids_and_nothing_changes(
         assert c.get(reverse("members:member_detail", args=[member.pk])).status_code == 404
         assert c.get(reverse("members:member_edit", args=[member.pk])).status_code == 404
         assert c.post(reverse("members:member_reveal", args=[member.pk, "id_number"])).status_code == 404
-        assert c.post(reverse("members:member_change_status", args=[member.pk]), {"status": "withdrawn", "reason": "x"}).status_code == 404
+        assert (
+            c.post(
+                reverse("members:member_change_status", args=[member.pk]), {"status": "withdrawn", "reason": "x"}
+            ).status_code
+            == 404
+        )
         assert c.get(reverse("members:application_detail", args=[application.pk])).status_code == 404
         assert c.post(reverse("members:application_approve", args=[application.pk])).status_code == 404
         assert c.post(reverse("members:application_reject", args=[application.pk]), {"reason": "x"}).status_code == 404
@@ -311,7 +335,10 @@ def test_staff_edits_a_member_without_seeing_the_phone(client, tree, chair, offi
     client = as_user(client, officer)
     form = client.get(reverse("members:member_edit", args=[member.pk])).content.decode()
     assert member.phone not in form and member.phone_masked in form
-    bad = client.post(reverse("members:member_edit", args=[member.pk]), {"name": member.name, "phone": "12345", "joined_on": "2020-01-01"})
+    bad = client.post(
+        reverse("members:member_edit", args=[member.pk]),
+        {"name": member.name, "phone": "12345", "joined_on": "2020-01-01"},
+    )
     assert bad.status_code == 400 and "手机号码应为11位大陆手机号" in bad.content.decode()
     response = client.post(
         reverse("members:member_edit", args=[member.pk]),
@@ -327,7 +354,9 @@ def test_staff_edits_a_member_without_seeing_the_phone(client, tree, chair, offi
 def test_status_change_requires_a_reason(client, tree, chair, person):
     member = services.member_create(actor=chair, union=tree.grassroots, data=person())
     client = as_user(client, chair)
-    refused = client.post(reverse("members:member_change_status", args=[member.pk]), {"status": "reserved", "reason": ""})
+    refused = client.post(
+        reverse("members:member_change_status", args=[member.pk]), {"status": "reserved", "reason": ""}
+    )
     assert refused.status_code == 400 and "请填写原因" in refused.content.decode()
     member.refresh_from_db()
     assert member.status == MemberStatus.ACTIVE
@@ -343,7 +372,13 @@ def test_staff_creates_a_member_in_a_union_in_scope(client, tree, county_staff, 
     assert "苏州精工机械有限公司工会" in page and "吴中电子有限公司工会" not in page
     response = client.post(
         reverse("members:member_create"),
-        {"union": tree.grassroots.pk, "name": data.name, "id_number": data.id_number, "phone": data.phone, "joined_on": ""},
+        {
+            "union": tree.grassroots.pk,
+            "name": data.name,
+            "id_number": data.id_number,
+            "phone": data.phone,
+            "joined_on": "",
+        },
     )
     assert response.status_code == 302
     assert Member.objects.get(name="郑伟").union == tree.grassroots
@@ -396,3 +431,46 @@ def test_outsider_gets_404_on_transfer_actions(client, tree, worker, officer, na
     assert outsider.post(reverse("members:transfer_reject", args=[transfer.pk]), {"reason": "x"}).status_code == 404
     transfer.refresh_from_db()
     assert transfer.status == TransferStatus.PENDING_RELEASE
+
+
+def test_verify_page_says_expired_for_an_old_token(client, tree, worker, officer, person, settings):
+    make_member(officer, worker, tree.grassroots, person)
+    card = as_user(client, worker).get(reverse("members:card")).content.decode()
+    verify_path = re.search(r'href="(?:http://testserver)?(/card/verify/[^"]+/)"', card).group(1)
+    settings.MEMBER_CARD_TOKEN_MAX_AGE = -1
+    assert "已过期" in client.get(verify_path).content.decode()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_worker_joins_on_a_phone_in_chromium(browser_page, tree, worker, officer):
+    """The join flow in a real browser at 360px: live search, a Chinese error, then the card."""
+    from conftest import browser_login
+
+    page = browser_page
+    browser_login(page, worker.username)
+    page.goto(page.base_url + reverse("members:join"))
+    page.fill("#f-q", "精工")
+    page.wait_for_selector("#union-results a[data-union]")  # HTMX results arrive without submitting
+    page.click("#union-results a[data-union]")
+    page.fill("#f-id_number", "320508199001011230")
+    page.click("main button[type=submit]")
+    assert "身份证号校验位不正确" in page.locator(".field.has-error").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    page.fill("#f-id_number", fake_id_number(random.Random(1), "320508"))
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/me/")
+    assert "待审核" in page.content()
+
+    services.join_approve(actor=officer, application=JoinApplication.objects.get(applicant=worker))
+    page.goto(page.base_url + reverse("members:card"))
+    assert page.locator(".member-card svg").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_reveal_of_an_unknown_field_is_404_and_not_audited(client, tree, chair, person):
+    member = services.member_create(actor=chair, union=tree.grassroots, data=person())
+    response = as_user(client, chair).post(f"/staff/members/{member.pk}/reveal/name/")
+    assert response.status_code == 404
+    assert not AuditLog.objects.filter(action="member.reveal_pii").exists()

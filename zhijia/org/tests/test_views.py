@@ -42,7 +42,9 @@ def test_union_search_stays_in_scope(client, tree, county_staff):
     assert "苏州精工机械有限公司工会" in content and "吴中电子有限公司工会" not in content
 
 
-def test_city_detail_shows_children_with_active_member_counts(client, tree, city_staff, members, django_assert_max_num_queries):
+def test_city_detail_shows_children_with_active_member_counts(
+    client, tree, city_staff, members, django_assert_max_num_queries
+):
     client = as_user(client, city_staff)
     with django_assert_max_num_queries(9):
         response = client.get(reverse("org:union_detail", args=[tree.city.pk]))
@@ -86,7 +88,9 @@ def test_chair_edits_own_union_and_bad_credit_code_is_explained(client, tree, ch
     tree.grassroots.refresh_from_db()
     assert tree.grassroots.name == "苏州精工机械有限公司工会"
 
-    bad_division = client.post(reverse("org:union_edit", args=[tree.grassroots.pk]), {**form, "credit_code": "", "division_code": "999999"})
+    bad_division = client.post(
+        reverse("org:union_edit", args=[tree.grassroots.pk]), {**form, "credit_code": "", "division_code": "999999"}
+    )
     assert "行政区划代码不存在或已撤销" in bad_division.content.decode()
 
     ok = client.post(reverse("org:union_edit", args=[tree.grassroots.pk]), {**form, "credit_code": ""})
@@ -105,7 +109,13 @@ def test_officer_cannot_edit_the_union(client, tree, officer):
 def test_county_staff_create_a_grassroots_union(client, tree, county_staff):
     response = as_user(client, county_staff).post(
         reverse("org:union_create", args=[tree.county.pk]),
-        {"name": "苏州新材料有限公司工会", "kind": Kind.ENTERPRISE, "level": Level.GRASSROOTS, "division_code": "320508", "status": "active"},
+        {
+            "name": "苏州新材料有限公司工会",
+            "kind": Kind.ENTERPRISE,
+            "level": Level.GRASSROOTS,
+            "division_code": "320508",
+            "status": "active",
+        },
     )
     created = Union.objects.get(name="苏州新材料有限公司工会")
     assert response.status_code == 302 and response["Location"] == reverse("org:union_detail", args=[created.pk])
