@@ -11,7 +11,8 @@ import stdnum.cn
 
 SOURCE = Path(stdnum.cn.__file__).parent / "loc.dat"
 TARGET = Path(__file__).resolve().parent.parent / "zhijia" / "core" / "data" / "divisions.tsv"
-NAME = re.compile(r'(?:province|county)="(?:\[(\d*)-(\d*)\])?([^"]*)"')
+VALUE = re.compile(r'(?:province|county)="([^"]*)"')
+PART = re.compile(r"(?:\[(\d*)-(\d*)\])?(.*)")
 
 
 def main() -> None:
@@ -21,10 +22,11 @@ def main() -> None:
     for line in SOURCE.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        match = NAME.search(line)
+        match = VALUE.search(line)
         if not match:
             continue
-        _start, end, name = match.groups()
+        # A reused code lists every name it has had, oldest first: the last one is the newest.
+        _start, end, name = PART.fullmatch(match.group(1).split(",")[-1]).groups()
         current = end in (None, "")
         if not line.startswith(" "):
             province_code = line.split()[0]

@@ -7,6 +7,7 @@ the single-member forms, then writes all accepted rows in one transaction, so a 
 
 import datetime
 import logging
+import posixpath
 import time
 import uuid
 import zipfile
@@ -258,7 +259,9 @@ def _column_map(header: list[str]) -> dict[str, int]:
 def inspect_upload(upload) -> UploadInfo:
     """Check an uploaded file by its content, not its name: size, ZIP magic, xlsx parts, the header.
 
-    Raises ValidationFailed with UPLOAD_TOO_LARGE, UPLOAD_NOT_XLSX or UPLOAD_BAD_HEADER.
+    The header is read by streaming the start of the sheet (`_peek_sheet`), so a large file is not parsed
+    twice; the task parses it in full. Raises ValidationFailed with UPLOAD_TOO_LARGE, UPLOAD_NOT_XLSX or
+    UPLOAD_BAD_HEADER.
     """
     if upload is None:
         raise ValidationFailed(ErrorCode.REQUIRED, "请选择要上传的 .xlsx 文件", field="file")
@@ -274,26 +277,140 @@ def inspect_upload(upload) -> UploadInfo:
         with zipfile.ZipFile(source) as package:
             infos = package.infolist()
             names = {info.filename for info in infos}
-            unzipped = sum(info.file_size for info in infos)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+                raise _not_xlsx("这是压缩包但不是 .xlsx（旧版 .xls 或 WPS 格式请另存为 .xlsx）")
+            if sum(info.file_size for info in infos) > MAX_UNZIPPED_BYTES:
+                raise _too_large("文件解压后过大，请拆分后分批导入")
+            peek = _peek_sheet(package)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise _not_xlsx("压缩包已损坏") from exc
-    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-        raise _not_xlsx("这是压缩包但不是 .xlsx（旧版 .xls 或 WPS 格式请另存为 .xlsx）")
-    if unzipped > MAX_UNZIPPED_BYTES:
-        raise _too_large("文件解压后过大，请拆分后分批导入")
     source.seek(0)
-    sheet_name, sheet = _open_sheet(source)
-    rows = sheet.iter_rows()
-    header_index, header = _read_header(rows)
+    try:
+        CalamineWorkbook.from_filelike(source).close()  # the reader the task uses must accept it too
+    except (CalamineError, ValueError) as exc:
+        raise _not_xlsx("无法读取工作簿") from exc
+    source.seek(0)
+    if peek is None:  # a layout the streaming peek does not know: let calamine read the whole sheet
+        sheet_name, sheet = _open_sheet(source)
+        source.seek(0)
+        rows = sheet.iter_rows()
+        header_index, header = _read_header(rows)
+        has_data = any(any(_text(value) for value in row) for row in rows)
+        # iter_rows starts at the sheet's first row, so `end` is also the number of rows after the header.
+        total = (sheet.end[0] if sheet.end else 0) - header_index
+    else:
+        sheet_name, header_index, header, has_data, last_row = peek
+        total = (last_row - header_index - 1) if last_row else 0
     _column_map(header)
-    # iter_rows starts at the sheet's first row, so `end` is also the number of rows after the header.
-    total = (sheet.end[0] if sheet.end else 0) - header_index
     if total > MAX_ROWS:
         raise _too_large(f"行数过多：单个文件最多 {MAX_ROWS} 行，请拆分后分批导入")
-    if total <= 0 or not any(any(_text(value) for value in row) for row in rows):
+    if not has_data:
         raise ValidationFailed(ErrorCode.INVALID, "文件中没有会员数据：请从第2行开始填写", field="file")
-    source.seek(0)
-    return UploadInfo(sheet_name=sheet_name, total_rows=total)
+    return UploadInfo(sheet_name=sheet_name, total_rows=max(total, 1))
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_DOC_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_SMALL_PART = 10 * 1024 * 1024
+_PEEK_ROW_ELEMENTS = 1000
+
+
+def _column_index(ref: str) -> int:
+    index = 0
+    for char in ref:
+        if not char.isalpha():
+            break
+        index = index * 26 + ord(char.upper()) - 64
+    return index - 1
+
+
+def _peek_sheet(package: zipfile.ZipFile):
+    """(sheet name, header row index, header cells, has a data row, last row number or None), read by
+    streaming only the start of the sheet; None when the package is laid out in a way this does not handle."""
+    from xml.etree import ElementTree
+
+    def small(name):
+        info = package.getinfo(name)
+        return ElementTree.fromstring(package.read(name)) if info.file_size <= _SMALL_PART else None
+
+    try:
+        workbook, rels = small("xl/workbook.xml"), small("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return None
+    if workbook is None or rels is None:
+        return None
+    sheets = [(el.get("name"), el.get(f"{_DOC_REL}id")) for el in workbook.iter(f"{_MAIN}sheet")]
+    if not sheets:
+        return None
+    sheet_name, rel_id = next((sheet for sheet in sheets if sheet[0] == SHEET_NAME), sheets[0])
+    targets = {el.get("Id"): el.get("Target", "") for el in rels.iter(f"{_PKG_REL}Relationship")}
+    kinds = {el.get("Type", "").rsplit("/", 1)[-1]: el.get("Target", "") for el in rels.iter(f"{_PKG_REL}Relationship")}
+
+    def part(target):
+        return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+
+    if rel_id not in targets:
+        return None
+    last_row, found, seen_rows = None, [], 0
+    with package.open(part(targets[rel_id])) as stream:
+        for _, element in ElementTree.iterparse(stream, events=("end",)):
+            if element.tag == f"{_MAIN}dimension":
+                last = element.get("ref", "").split(":")[-1]
+                digits = "".join(char for char in last if char.isdigit())
+                last_row = int(digits) if digits else None
+            elif element.tag == f"{_MAIN}row":
+                seen_rows += 1
+                cells = {}
+                for position, cell in enumerate(element.iter(f"{_MAIN}c")):
+                    kind = cell.get("t")
+                    if kind == "inlineStr":
+                        value = "".join(text.text or "" for text in cell.iter(f"{_MAIN}t"))
+                    else:
+                        node = cell.find(f"{_MAIN}v")
+                        value = node.text if node is not None else None
+                        if kind == "s" and value is not None:
+                            value = ("shared", int(value))
+                    if value not in (None, ""):
+                        cells[_column_index(cell.get("r", "")) if cell.get("r") else position] = value
+                element.clear()
+                if cells:
+                    if element.get("r") is None:
+                        return None
+                    found.append((int(element.get("r")), cells))
+                    if len(found) == 2:
+                        break
+                if seen_rows >= _PEEK_ROW_ELEMENTS:
+                    return None
+    if not found:
+        raise ValidationFailed(ErrorCode.UPLOAD_BAD_HEADER, "文件是空的：没有找到表头行，请使用导入模板", field="file")
+    needed = {value[1] for _, cells in found for value in cells.values() if isinstance(value, tuple)}
+    strings = {}
+    if needed:
+        if "sharedStrings" not in kinds:
+            return None
+        with package.open(part(kinds["sharedStrings"])) as stream:
+            index, top = -1, max(needed)
+            for _, element in ElementTree.iterparse(stream, events=("end",)):
+                if element.tag != f"{_MAIN}si":
+                    continue
+                index += 1
+                if index in needed:  # plain or rich text; phonetic runs (rPh) are not part of the value
+                    runs = [element.find(f"{_MAIN}t"), *(run.find(f"{_MAIN}t") for run in element.findall(f"{_MAIN}r"))]
+                    strings[index] = "".join(run.text or "" for run in runs if run is not None)
+                element.clear()
+                if index >= top:
+                    break
+        if not needed <= strings.keys():
+            return None
+    row_number, cells = found[0]
+    width = max(cells) + 1
+    header = [""] * width
+    for column, value in cells.items():
+        header[column] = _text(strings[value[1]] if isinstance(value, tuple) else value)
+    # Header positions must line up with calamine's rows, which start at the sheet's first used column.
+    first_column = min(min(cells) for _, cells in found)
+    return sheet_name, row_number - 1, header[first_column:], len(found) > 1, last_row
 
 
 # ---- Starting a job -----------------------------------------------------------------------------

@@ -188,3 +188,11 @@ def test_required_text_is_trimmed_and_bounded():
     assert refused(clean_required, "  ", field="name", label="名称").message == "请填写名称"
     error = refused(clean_required, "工" * 11, field="name", label="名称", max_length=10)
     assert error.code == ErrorCode.INVALID and error.field == "name" and "10" in error.message
+
+
+def test_reused_division_code_takes_its_newest_name():
+    # 320800 was 淮阴市 until 1999 and is 淮安市 since 2000: in use, under its current name
+    from zhijia.core.validators import clean_division_code, division_name
+
+    assert clean_division_code("320800") == "320800"
+    assert division_name("320800") == "江苏省淮安市"
