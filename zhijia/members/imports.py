@@ -373,11 +373,12 @@ def _peek_sheet(package: zipfile.ZipFile):
                             value = ("shared", int(value))
                     if value not in (None, ""):
                         cells[_column_index(cell.get("r", "")) if cell.get("r") else position] = value
+                number = element.get("r")
                 element.clear()
                 if cells:
-                    if element.get("r") is None:
+                    if number is None:
                         return None
-                    found.append((int(element.get("r")), cells))
+                    found.append((int(number), cells))
                     if len(found) == 2:
                         break
                 if seen_rows >= _PEEK_ROW_ELEMENTS:
@@ -404,13 +405,8 @@ def _peek_sheet(package: zipfile.ZipFile):
         if not needed <= strings.keys():
             return None
     row_number, cells = found[0]
-    width = max(cells) + 1
-    header = [""] * width
-    for column, value in cells.items():
-        header[column] = _text(strings[value[1]] if isinstance(value, tuple) else value)
-    # Header positions must line up with calamine's rows, which start at the sheet's first used column.
-    first_column = min(min(cells) for _, cells in found)
-    return sheet_name, row_number - 1, header[first_column:], len(found) > 1, last_row
+    header = [_text(strings[value[1]] if isinstance(value, tuple) else value) for _, value in sorted(cells.items())]
+    return sheet_name, row_number - 1, header, len(found) > 1, last_row
 
 
 # ---- Starting a job -----------------------------------------------------------------------------
@@ -612,6 +608,8 @@ def validate_sheet(rows, *, on_progress=None, today: datetime.date | None = None
         if not any(value != "" and value is not None for value in cells):
             continue
         done += 1
+        if done > MAX_ROWS:
+            raise _too_large(f"行数过多：单个文件最多 {MAX_ROWS} 行，请拆分后分批导入")
         result = validate_row(row_no, cells, columns, today)
         if isinstance(result, list):
             bad_rows += 1
@@ -680,50 +678,59 @@ def write_members(*, actor, union: Union, job: ImportJob, rows: list[ValidRow]) 
     json_changes = MemberChange._meta.get_field("changes").get_db_prep_save
     now = ops.adapt_datetimefield_value(timezone.now())
     union_id, province_id, active = union.pk, union.province_id, MemberStatus.ACTIVE.value
+    def member_rows(batch: list[ValidRow], start: int):
+        for offset, item in enumerate(batch):
+            data = item.data
+            number = data.id_number
+            yield (
+                data.name, encrypt_id(number, connection), item.id_hash,
+                encrypt_phone(data.phone, connection), lookup_hash(data.phone), data.employer,
+                data.is_migrant_worker, data.new_form_type, numbers[start + offset], None,
+                id_number_gender(number), ops.adapt_datefield_value(_birth_date(number)), union_id,
+                province_id, ops.adapt_datefield_value(data.joined_on), active, 1, now, now,
+            )
+
+    member_table, change_table = Member._meta.db_table, MemberChange._meta.db_table
+    postgres = connection.vendor == "postgresql"
     with connection.wrap_database_errors, connection.cursor() as cursor:
+        if postgres:  # ids up front, so rows stream to COPY as they are built and encrypted
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [member_table, len(rows)],
+            )
+            all_ids = [row[0] for row in cursor.fetchall()]
         for start in range(0, len(rows), WRITE_BATCH):
             batch = rows[start : start + WRITE_BATCH]
-            members = []
-            for offset, item in enumerate(batch):
-                data = item.data
-                number = data.id_number
-                members.append((
-                    data.name, encrypt_id(number, connection), item.id_hash,
-                    encrypt_phone(data.phone, connection), lookup_hash(data.phone), data.employer,
-                    data.is_migrant_worker, data.new_form_type, numbers[start + offset], None,
-                    id_number_gender(number), ops.adapt_datefield_value(_birth_date(number)), union_id,
-                    province_id, ops.adapt_datefield_value(data.joined_on), active, 1, now, now,
-                ))
-            ids = _insert_members(cursor, members)
-            changes = [
+            if postgres:
+                ids = all_ids[start : start + len(batch)]
+                members = ((pk, *row) for pk, row in zip(ids, member_rows(batch, start), strict=True))
+                _copy_or_insert(cursor, member_table, ("id", *MEMBER_COLUMNS), members)
+            else:
+                members = list(member_rows(batch, start))
+                _copy_or_insert(cursor, member_table, MEMBER_COLUMNS, members)
+                ids = _ids_by_member_no(cursor, [row[MEMBER_COLUMNS.index("member_no")] for row in members])
+            changes = (
                 (member_id, province_id, now, actor_id, actor_name, "member.import", summary,
                  json_changes({"import_job": job.pk, "row": item.row}, connection))
                 for member_id, item in zip(ids, batch, strict=True)
-            ]
-            _copy_or_insert(cursor, MemberChange._meta.db_table, CHANGE_COLUMNS, changes)
+            )
+            _copy_or_insert(cursor, change_table, CHANGE_COLUMNS, changes)
     return len(rows)
 
 
-def _insert_members(cursor, members: list[tuple]) -> list[int]:
-    """Insert member rows; return their ids in the same order."""
-    table = Member._meta.db_table
-    if connection.vendor == "postgresql":
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(members)]
-        )
-        ids = [row[0] for row in cursor.fetchall()]
-        _copy_or_insert(cursor, table, ("id", *MEMBER_COLUMNS), [(pk, *row) for pk, row in zip(ids, members)])
-        return ids
-    _copy_or_insert(cursor, table, MEMBER_COLUMNS, members)
-    numbers = [row[MEMBER_COLUMNS.index("member_no")] for row in members]
+def _ids_by_member_no(cursor, numbers: list[str]) -> list[int]:
     cursor.execute(
-        f"SELECT member_no, id FROM {table} WHERE member_no IN ({', '.join(['%s'] * len(numbers))})", numbers
+        f"SELECT member_no, id FROM {connection.ops.quote_name(Member._meta.db_table)} "
+        f"WHERE member_no IN ({', '.join(['%s'] * len(numbers))})",
+        numbers,
     )
     by_number = dict(cursor.fetchall())
     return [by_number[number] for number in numbers]
 
 
-def _copy_or_insert(cursor, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+def _copy_or_insert(cursor, table: str, columns: tuple[str, ...], rows) -> None:
+    """Write an iterable of row tuples: COPY on PostgreSQL (the server inserts while rows are still being
+    built), one executemany elsewhere."""
     quote = connection.ops.quote_name
     names = ", ".join(quote(column) for column in columns)
     if connection.vendor == "postgresql":
@@ -732,7 +739,7 @@ def _copy_or_insert(cursor, table: str, columns: tuple[str, ...], rows: list[tup
                 copy.write_row(row)
     else:
         cursor.executemany(
-            f"INSERT INTO {quote(table)} ({names}) VALUES ({', '.join(['%s'] * len(columns))})", rows
+            f"INSERT INTO {quote(table)} ({names}) VALUES ({', '.join(['%s'] * len(columns))})", list(rows)
         )
 
 

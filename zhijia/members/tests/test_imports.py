@@ -6,6 +6,7 @@ import zipfile
 
 import openpyxl
 import pytest
+import xlsxwriter
 from django.db import connection
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
@@ -269,6 +270,27 @@ def test_running_a_job_twice_imports_once(tree, officer, person):
     job = ImportJob.objects.create(union=tree.grassroots, created_by=officer, mode=ImportMode.ALL_OR_NOTHING,
                                    status=ImportStatus.DONE)
     assert imports.import_run(job_id=job.pk) is None
+
+
+def test_member_sheet_is_found_by_name_and_rows_keep_their_excel_numbers(
+    client, tree, officer, person, django_capture_on_commit_callbacks
+):
+    # given a workbook (shared strings, as Excel writes them) with a notes sheet first and the table at B3
+    good, bad = person(), person(phone="010-1234")
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer)
+    workbook.add_worksheet("说明").write(0, 0, "请勿导入本页")
+    sheet = workbook.add_worksheet("会员信息")
+    sheet.write_row(2, 1, HEADERS)
+    sheet.write_row(3, 1, row(good))
+    sheet.write_row(5, 1, row(bad))  # row 5 of the sheet stays empty
+    workbook.close()
+    client.force_login(officer)
+    body = upload(client, django_capture_on_commit_callbacks, tree.grassroots, buffer.getvalue(),
+                  mode=ImportMode.VALID_ONLY).json()
+    # then the member rows are read and errors name the rows as Excel shows them
+    assert body["created_count"] == 1 and body["total_rows"] == 2
+    assert [(error["row"], error["column"]) for error in body["errors"]] == [(6, "手机号码")]
 
 
 # ---- Content checks on the upload ----------------------------------------------------------------------

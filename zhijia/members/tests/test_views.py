@@ -463,9 +463,22 @@ def test_worker_joins_on_a_phone_in_chromium(browser_page, tree, worker, officer
     page.wait_for_url("**/me/")
     assert "待审核" in page.content()
 
-    services.join_approve(actor=officer, application=JoinApplication.objects.get(applicant=worker))
+    # the officer signs in on the same phone and approves from the review list
+    page.click("header button[type=submit]")  # 退出
+    browser_login(page, officer.username)
+    page.goto(page.base_url + reverse("members:application_list"))
+    page.click("text=" + JoinApplication.objects.get(applicant=worker).name)
+    page.click("text=批准入会")
+    page.wait_for_load_state()
+    assert JoinApplication.objects.get(applicant=worker).status == "approved"
+
+    page.click("header button[type=submit]")
+    browser_login(page, worker.username)
     page.goto(page.base_url + reverse("members:card"))
     assert page.locator(".member-card svg").is_visible()
+    from zhijia.members.models import Member
+
+    assert Member.objects.get(user=worker).member_no in page.locator(".member-card").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
