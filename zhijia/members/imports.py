@@ -13,6 +13,7 @@ import uuid
 import zipfile
 from dataclasses import dataclass
 from io import BytesIO
+from xml.etree import ElementTree
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -50,7 +51,6 @@ logger = logging.getLogger(__name__)
 
 SHEET_NAME = "会员信息"
 HEADERS = ["姓名", "身份证号", "手机号码", "工作单位", "入会日期", "是否农民工", "新就业形态类型"]
-REQUIRED_HEADERS = ["姓名", "身份证号", "手机号码"]
 FIELD_HEADERS = {
     "name": "姓名",
     "id_number": "身份证号",
@@ -76,8 +76,6 @@ MAX_UNZIPPED_BYTES = 1024 * 1024 * 1024
 MAX_ROWS = getattr(settings, "IMPORT_MAX_ROWS", 200_000)
 # Multipart framing around the file; a request longer than the limit plus this is refused unread.
 REQUEST_OVERHEAD_BYTES = 64 * 1024
-
-TERMINAL = (ImportStatus.DONE, ImportStatus.REJECTED, ImportStatus.FAILED)
 
 
 class _ImportUnionPolicy(MemberPolicy):
@@ -327,9 +325,15 @@ def _column_index(ref: str) -> int:
 
 def _peek_sheet(package: zipfile.ZipFile):
     """(sheet name, header row index, header cells, has a data row, last row number or None), read by
-    streaming only the start of the sheet; None when the package is laid out in a way this does not handle."""
-    from xml.etree import ElementTree
+    streaming only the start of the sheet; None when the package is laid out in a way this does not handle
+    (the caller then lets calamine read the sheet)."""
+    try:
+        return _peek(package)
+    except (KeyError, ValueError, ElementTree.ParseError):
+        return None
 
+
+def _peek(package: zipfile.ZipFile):
     def small(name):
         info = package.getinfo(name)
         return ElementTree.fromstring(package.read(name)) if info.file_size <= _SMALL_PART else None
@@ -506,62 +510,73 @@ class ValidRow:
     id_hash: str
 
 
-def validate_row(row_no: int, cells: list, columns: dict[str, int], today: datetime.date) -> ValidRow | list[RowError]:
-    """One sheet row -> a cleaned person, or the errors naming its row and columns."""
+_FIELD_ORDER = ("name", "id_number", "phone", "employer", "joined_on", "is_migrant_worker", "new_form_type")
+_NEW_FORM_ERROR = "新就业形态类型无效，可选：" + "、".join(NewFormType.labels) + "，或留空"
+
+
+def validate_row(
+    row_no: int, cells: list, positions: tuple[int, ...], today: datetime.date
+) -> ValidRow | list[RowError]:
+    """One sheet row -> a cleaned person, or the errors naming its row and columns.
+
+    `positions` are the cells' indexes of the columns in _FIELD_ORDER (see _column_map).
+    """
     width = len(cells)
-
-    def cell(field):
-        position = columns[field]
-        return cells[position] if position < width else ""
-
+    name, raw_id, phone, employer, joined, migrant, new_form = (
+        (cells[position] if position < width else "") for position in positions
+    )
     errors: list[RowError] = []
-    raw_id = cell("id_number")
-    if isinstance(raw_id, float) and raw_id >= 1e15:
+    id_lost = isinstance(raw_id, float) and raw_id >= 1e15
+    if id_lost:
         errors.append(RowError(row_no, "身份证号", ErrorCode.INVALID_ID_NUMBER,
                                "身份证号被Excel存成了数字，末尾几位已丢失；请把该列设为“文本”格式后重新填写"))
     try:
-        joined_on = _parse_date(cell("joined_on"))
+        joined_on = _parse_date(joined)
     except ValueError:
         joined_on = None
         errors.append(RowError(row_no, "入会日期", ErrorCode.INVALID_DATE, "入会日期无法识别，请按 2024-03-01 的格式填写"))
-    migrant_text = _text(cell("is_migrant_worker")).upper()
-    migrant = migrant_text in _YES_VALUES
-    if not migrant and migrant_text not in _NO_VALUES:
+    migrant_text = (migrant.strip() if type(migrant) is str else _text(migrant)).upper()
+    is_migrant = migrant_text in _YES_VALUES
+    if not is_migrant and migrant_text not in _NO_VALUES:
         errors.append(RowError(row_no, "是否农民工", ErrorCode.INVALID, "是否农民工请填写“是”或“否”"))
-    new_form_text = _text(cell("new_form_type"))
+    new_form_text = new_form.strip() if type(new_form) is str else _text(new_form)
     new_form = _NEW_FORM_BY_TEXT.get(new_form_text) if new_form_text else ""
     if new_form is None:
         new_form = ""
-        errors.append(RowError(row_no, "新就业形态类型", ErrorCode.INVALID,
-                               "新就业形态类型无效，可选：" + "、".join(NewFormType.labels) + "，或留空"))
+        errors.append(RowError(row_no, "新就业形态类型", ErrorCode.INVALID, _NEW_FORM_ERROR))
     data = PersonData(
-        name=_text(cell("name")),
-        id_number=_text(raw_id),
-        phone=_text(cell("phone")),
-        employer=_text(cell("employer")),
-        is_migrant_worker=migrant,
+        name=name.strip() if type(name) is str else _text(name),
+        id_number=raw_id.strip() if type(raw_id) is str else _text(raw_id),
+        phone=phone.strip() if type(phone) is str else _text(phone),
+        employer=employer.strip() if type(employer) is str else _text(employer),
+        is_migrant_worker=is_migrant,
         new_form_type=new_form,
         joined_on=joined_on,
     )
-    if not errors:  # a lost-precision ID would only produce a second, misleading checksum error
+    if not id_lost:  # a number that lost its digits would only add a misleading checksum error
         try:
             clean_person(data, today=today)
         except ValidationFailed as exc:
             errors.append(RowError(row_no, FIELD_HEADERS.get(exc.field, exc.field or ""), str(exc.code), exc.message))
     if errors:
+        errors.sort(key=lambda error: HEADERS.index(error.column) if error.column in HEADERS else len(HEADERS))
         return errors
     data.joined_on = data.joined_on or today
     return ValidRow(row=row_no, data=data, id_hash=lookup_hash(data.id_number))
 
 
 def _existing_holders(hashes: list[str]) -> dict[str, Member]:
-    """Holding members among these 身份证号 hashes, in one query."""
+    """Holding members among these 身份证号 hashes, in one query.
+
+    The status is filtered here rather than in SQL: with `status IN (...)` PostgreSQL may pick the
+    (user, status) index and scan every member; on the hash alone it probes the hash index.
+    """
     found = (
-        Member.objects.filter(id_number_hash__in=hashes, status__in=HOLDING_STATUSES)
+        Member.objects.filter(id_number_hash__in=hashes)
         .select_related("union")
-        .only("id_number_hash", "member_no", "union__name")
+        .only("id_number_hash", "member_no", "status", "union__name")
     )
-    return {member.id_number_hash: member for member in found}
+    return {member.id_number_hash: member for member in found if member.status in HOLDING_STATUSES}
 
 
 @dataclass
@@ -581,6 +596,7 @@ def validate_sheet(rows, *, on_progress=None, today: datetime.date | None = None
     today = today or timezone.localdate()
     header_index, header = _read_header(rows)
     columns = _column_map(header)
+    positions = tuple(columns[field] for field in _FIELD_ORDER)
     valid: list[ValidRow] = []
     errors: list[RowError] = []
     bad_rows = 0
@@ -610,7 +626,7 @@ def validate_sheet(rows, *, on_progress=None, today: datetime.date | None = None
         done += 1
         if done > MAX_ROWS:
             raise _too_large(f"行数过多：单个文件最多 {MAX_ROWS} 行，请拆分后分批导入")
-        result = validate_row(row_no, cells, columns, today)
+        result = validate_row(row_no, cells, positions, today)
         if isinstance(result, list):
             bad_rows += 1
             errors.extend(result)
@@ -647,7 +663,8 @@ def _check_columns() -> None:
     for model, columns in ((Member, MEMBER_COLUMNS), (MemberChange, CHANGE_COLUMNS)):
         expected = {field.column for field in model._meta.concrete_fields if not field.primary_key}
         if set(columns) != expected:
-            raise RuntimeError(f"bulk import columns for {model.__name__} are out of date: {sorted(expected ^ set(columns))}")
+            drift = sorted(expected ^ set(columns))
+            raise RuntimeError(f"bulk import columns for {model.__name__} are out of date: {drift}")
 
 
 def _birth_date(id_number: str) -> datetime.date:
@@ -678,6 +695,7 @@ def write_members(*, actor, union: Union, job: ImportJob, rows: list[ValidRow]) 
     json_changes = MemberChange._meta.get_field("changes").get_db_prep_save
     now = ops.adapt_datetimefield_value(timezone.now())
     union_id, province_id, active = union.pk, union.province_id, MemberStatus.ACTIVE.value
+
     def member_rows(batch: list[ValidRow], start: int):
         for offset, item in enumerate(batch):
             data = item.data

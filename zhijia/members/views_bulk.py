@@ -1,5 +1,7 @@
 """Pages for bulk member import and export. Thin: the work is in imports.py and exports.py."""
 
+from typing import NoReturn
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -46,7 +48,7 @@ def _union_from(value: str) -> Union:
     return union
 
 
-def _raise_for_page(exc: NotFound | PermissionDenied):
+def _raise_for_page(exc: NotFound | PermissionDenied) -> NoReturn:
     if isinstance(exc, NotFound):
         raise Http404(exc.message)
     raise DjangoPermissionDenied(exc.message)

@@ -26,6 +26,12 @@ def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    """Runs the import task when the upload commits, as the immediate task backend would outside a test."""
+    return django_capture_on_commit_callbacks
+
+
 def xlsx(rows, headers=HEADERS) -> bytes:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
@@ -88,7 +94,7 @@ def mixed_rows(person):
 
 
 def test_template_downloads_with_lists_and_instructions_and_reimports(
-    client, tree, officer, person, django_capture_on_commit_callbacks
+    client, tree, officer, person, on_commit
 ):
     # given an officer downloading the template from the page
     client.force_login(officer)
@@ -108,10 +114,11 @@ def test_template_downloads_with_lists_and_instructions_and_reimports(
     sheet.append([second.name, second.id_number, second.phone, "", None, None, None])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    with django_capture_on_commit_callbacks(execute=True):
+    with on_commit(execute=True):
         response = client.post(
             reverse("members:bulk_import"),
-            {"union": tree.grassroots.pk, "mode": ImportMode.ALL_OR_NOTHING, "file": _file(buffer.getvalue(), "t.xlsx")},
+            {"union": tree.grassroots.pk, "mode": ImportMode.ALL_OR_NOTHING,
+             "file": _file(buffer.getvalue(), "t.xlsx")},
         )
     # then both become members of the union, with history and one audit entry
     job = ImportJob.objects.get()
@@ -137,11 +144,11 @@ def test_worker_cannot_download_template(client, worker):
 
 
 def test_all_or_nothing_with_bad_rows_creates_nothing_and_reports_each(
-    client, tree, officer, person, django_capture_on_commit_callbacks
+    client, tree, officer, person, on_commit
 ):
     rows, _ = mixed_rows(person)
     client.force_login(officer)
-    response = upload(client, django_capture_on_commit_callbacks, tree.grassroots, xlsx(rows))
+    response = upload(client, on_commit, tree.grassroots, xlsx(rows))
     assert response.status_code == 202
     body = response.json()
     assert body["status"] == ImportStatus.REJECTED and body["created_count"] == 0 and body["error_count"] == 5
@@ -156,11 +163,11 @@ def test_all_or_nothing_with_bad_rows_creates_nothing_and_reports_each(
     assert AuditLog.objects.get(action="member.import").after["created"] == 0
 
 
-def test_valid_only_imports_only_the_valid_rows(client, tree, officer, person, django_capture_on_commit_callbacks):
+def test_valid_only_imports_only_the_valid_rows(client, tree, officer, person, on_commit):
     rows, good = mixed_rows(person)
     client.force_login(officer)
     body = upload(
-        client, django_capture_on_commit_callbacks, tree.grassroots, xlsx(rows), mode=ImportMode.VALID_ONLY
+        client, on_commit, tree.grassroots, xlsx(rows), mode=ImportMode.VALID_ONLY
     ).json()
     assert body["status"] == ImportStatus.DONE and body["created_count"] == 2 and body["error_count"] == 5
     assert sorted(Member.objects.values_list("name", flat=True)) == sorted(p.name for p in good)
@@ -169,10 +176,10 @@ def test_valid_only_imports_only_the_valid_rows(client, tree, officer, person, d
     assert {change.changes["row"] for change in MemberChange.objects.filter(action="member.import")} == {2, 6}
 
 
-def test_pii_is_encrypted_at_rest_by_the_bulk_write(client, tree, officer, person, django_capture_on_commit_callbacks):
+def test_pii_is_encrypted_at_rest_by_the_bulk_write(client, tree, officer, person, on_commit):
     data = person()
     client.force_login(officer)
-    upload(client, django_capture_on_commit_callbacks, tree.grassroots, xlsx([row(data)]))
+    upload(client, on_commit, tree.grassroots, xlsx([row(data)]))
     with connection.cursor() as cursor:
         cursor.execute("SELECT id_number, phone, id_number_hash FROM members_member")
         stored_id, stored_phone, stored_hash = cursor.fetchone()
@@ -183,7 +190,7 @@ def test_pii_is_encrypted_at_rest_by_the_bulk_write(client, tree, officer, perso
 
 
 def test_duplicates_within_file_and_against_existing_members_name_where_they_belong(
-    client, tree, officer, chair_b, person, django_capture_on_commit_callbacks
+    client, tree, officer, chair_b, person, on_commit
 ):
     # given a person already a member of 吴中电子
     existing = services.member_create(actor=chair_b, union=tree.grassroots_b, data=person())
@@ -192,7 +199,7 @@ def test_duplicates_within_file_and_against_existing_members_name_where_they_bel
     # when the officer of 精工 imports a file with a repeated person and that member
     client.force_login(officer)
     body = upload(
-        client, django_capture_on_commit_callbacks, tree.grassroots, xlsx(rows), mode=ImportMode.VALID_ONLY
+        client, on_commit, tree.grassroots, xlsx(rows), mode=ImportMode.VALID_ONLY
     ).json()
     # then both are reported and only the two distinct new people are imported
     reported = {error["row"]: error for error in body["errors"]}
@@ -204,26 +211,26 @@ def test_duplicates_within_file_and_against_existing_members_name_where_they_bel
 
 
 def test_existing_members_are_looked_up_in_batches_not_per_row(
-    client, tree, officer, person, django_capture_on_commit_callbacks, django_assert_max_num_queries, monkeypatch
+    client, tree, officer, person, on_commit, django_assert_max_num_queries, monkeypatch
 ):
     monkeypatch.setattr(imports, "CHECK_BATCH", 50)
     content = xlsx([row(person()) for _ in range(120)])
     client.force_login(officer)
     with django_assert_max_num_queries(40):
-        body = upload(client, django_capture_on_commit_callbacks, tree.grassroots, content).json()
+        body = upload(client, on_commit, tree.grassroots, content).json()
     assert body["created_count"] == 120
 
 
-def test_id_number_stored_as_excel_number_is_explained(client, tree, officer, person, django_capture_on_commit_callbacks):
+def test_id_number_stored_as_excel_number_is_explained(client, tree, officer, person, on_commit):
     data = person()
     rows = [[data.name, int(data.id_number[:17] + "0"), data.phone, "", None, None, None]]
     client.force_login(officer)
-    body = upload(client, django_capture_on_commit_callbacks, tree.grassroots, xlsx(rows)).json()
+    body = upload(client, on_commit, tree.grassroots, xlsx(rows)).json()
     assert body["errors"][0]["column"] == "身份证号" and "文本" in body["errors"][0]["message"]
 
 
 def test_crash_during_the_write_leaves_nothing(
-    client, tree, officer, person, django_capture_on_commit_callbacks, monkeypatch
+    client, tree, officer, person, on_commit, monkeypatch
 ):
     # given a write that fails after the first batch of members and their history went in
     monkeypatch.setattr(imports, "WRITE_BATCH", 2)
@@ -238,7 +245,7 @@ def test_crash_during_the_write_leaves_nothing(
     monkeypatch.setattr(imports, "_copy_or_insert", failing)
     client.force_login(officer)
     body = upload(
-        client, django_capture_on_commit_callbacks, tree.grassroots, xlsx([row(person()) for _ in range(5)])
+        client, on_commit, tree.grassroots, xlsx([row(person()) for _ in range(5)])
     ).json()
     # then the job failed and no member or history row survived
     assert calls[:2] == ["members_member", "members_memberchange"]
@@ -246,11 +253,11 @@ def test_crash_during_the_write_leaves_nothing(
     assert Member.objects.count() == 0 and MemberChange.objects.count() == 0
 
 
-def test_bulk_write_fills_every_member_column(client, tree, officer, person, django_capture_on_commit_callbacks):
+def test_bulk_write_fills_every_member_column(client, tree, officer, person, on_commit):
     # the import writes rows without model instances; they must read back like a member created by hand
     data = person(employer="苏州精工")
     client.force_login(officer)
-    upload(client, django_capture_on_commit_callbacks, tree.grassroots,
+    upload(client, on_commit, tree.grassroots,
            xlsx([row(data, joined="2022-02-03", migrant="是", new_form="网约车司机")]))
     imported = Member.objects.get()
     assert imported.gender == id_number_gender(data.id_number)
@@ -273,7 +280,7 @@ def test_running_a_job_twice_imports_once(tree, officer, person):
 
 
 def test_member_sheet_is_found_by_name_and_rows_keep_their_excel_numbers(
-    client, tree, officer, person, django_capture_on_commit_callbacks
+    client, tree, officer, person, on_commit
 ):
     # given a workbook (shared strings, as Excel writes them) with a notes sheet first and the table at B3
     good, bad = person(), person(phone="010-1234")
@@ -286,7 +293,7 @@ def test_member_sheet_is_found_by_name_and_rows_keep_their_excel_numbers(
     sheet.write_row(5, 1, row(bad))  # row 5 of the sheet stays empty
     workbook.close()
     client.force_login(officer)
-    body = upload(client, django_capture_on_commit_callbacks, tree.grassroots, buffer.getvalue(),
+    body = upload(client, on_commit, tree.grassroots, buffer.getvalue(),
                   mode=ImportMode.VALID_ONLY).json()
     # then the member rows are read and errors name the rows as Excel shows them
     assert body["created_count"] == 1 and body["total_rows"] == 2
@@ -296,36 +303,36 @@ def test_member_sheet_is_found_by_name_and_rows_keep_their_excel_numbers(
 # ---- Content checks on the upload ----------------------------------------------------------------------
 
 
-def test_text_file_renamed_xlsx_is_rejected(client, tree, officer, django_capture_on_commit_callbacks):
+def test_text_file_renamed_xlsx_is_rejected(client, tree, officer, on_commit):
     client.force_login(officer)
-    response = upload(client, django_capture_on_commit_callbacks, tree.grassroots, "姓名,身份证号\n张三,1\n".encode(),
+    response = upload(client, on_commit, tree.grassroots, "姓名,身份证号\n张三,1\n".encode(),
                       name="会员.xlsx")
     assert response.status_code == 422
     assert response.json()["code"] == "upload_not_xlsx" and response.json()["field"] == "file"
     assert ImportJob.objects.count() == 0
 
 
-def test_zip_that_is_not_a_workbook_is_rejected(client, tree, officer, django_capture_on_commit_callbacks):
+def test_zip_that_is_not_a_workbook_is_rejected(client, tree, officer, on_commit):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as package:
         package.writestr("readme.txt", "hello")
     client.force_login(officer)
-    response = upload(client, django_capture_on_commit_callbacks, tree.grassroots, buffer.getvalue())
+    response = upload(client, on_commit, tree.grassroots, buffer.getvalue())
     assert response.status_code == 422 and response.json()["code"] == "upload_not_xlsx"
 
 
-def test_xlsx_renamed_csv_is_accepted_by_content(client, tree, officer, person, django_capture_on_commit_callbacks):
+def test_xlsx_renamed_csv_is_accepted_by_content(client, tree, officer, person, on_commit):
     client.force_login(officer)
-    response = upload(client, django_capture_on_commit_callbacks, tree.grassroots, xlsx([row(person())]),
+    response = upload(client, on_commit, tree.grassroots, xlsx([row(person())]),
                       name="会员名单.csv")
     assert response.status_code == 202 and response.json()["created_count"] == 1
     assert response.json()["original_name"] == "会员名单.csv"
 
 
-def test_too_large_file_is_rejected(client, tree, officer, person, settings, django_capture_on_commit_callbacks):
+def test_too_large_file_is_rejected(client, tree, officer, person, settings, on_commit):
     settings.IMPORT_MAX_UPLOAD_BYTES = 1000
     client.force_login(officer)
-    response = upload(client, django_capture_on_commit_callbacks, tree.grassroots, xlsx([row(person())]))
+    response = upload(client, on_commit, tree.grassroots, xlsx([row(person())]))
     assert response.status_code == 413 and response.json()["code"] == "upload_too_large"
     assert ImportJob.objects.count() == 0
 
@@ -342,11 +349,11 @@ def test_oversized_request_is_refused_before_the_body_is_read(client, tree, offi
     assert page.status_code == 413 and "文件过大" in page.content.decode()
 
 
-def test_wrong_header_is_rejected_with_the_missing_columns(client, tree, officer, person, django_capture_on_commit_callbacks):
+def test_wrong_header_is_rejected_with_the_missing_columns(client, tree, officer, person, on_commit):
     data = person()
     content = xlsx([[data.name, data.id_number, data.phone]], headers=["姓名", "身份证", "手机号码"])
     client.force_login(officer)
-    response = upload(client, django_capture_on_commit_callbacks, tree.grassroots, content)
+    response = upload(client, on_commit, tree.grassroots, content)
     assert response.status_code == 422
     body = response.json()
     assert body["code"] == "upload_bad_header"
@@ -363,9 +370,9 @@ def test_page_shows_upload_errors_beside_the_file_field(client, tree, officer):
     assert "不是有效的 Excel 工作簿" in response.content.decode()
 
 
-def test_federation_does_not_take_members_directly(client, tree, county_staff, person, django_capture_on_commit_callbacks):
+def test_federation_does_not_take_members_directly(client, tree, county_staff, person, on_commit):
     client.force_login(county_staff)
-    response = upload(client, django_capture_on_commit_callbacks, tree.county, xlsx([row(person())]))
+    response = upload(client, on_commit, tree.county, xlsx([row(person())]))
     assert response.status_code == 422 and response.json()["code"] == "union_not_accepting"
 
 
@@ -381,7 +388,7 @@ def test_import_page_offers_only_unions_in_reach_that_take_members(client, tree,
 
 
 def test_job_page_polls_while_running_and_shows_paged_report_when_done(
-    client, tree, officer, person, django_capture_on_commit_callbacks
+    client, tree, officer, person, on_commit
 ):
     client.force_login(officer)
     running = ImportJob.objects.create(union=tree.grassroots, province_id=tree.grassroots.province_id,
@@ -393,7 +400,7 @@ def test_job_page_polls_while_running_and_shows_paged_report_when_done(
     assert 'id="job-panel"' in partial and "<html" not in partial
 
     rows = [row(person(phone="1")) for _ in range(60)]
-    body = upload(client, django_capture_on_commit_callbacks, tree.grassroots, xlsx(rows)).json()
+    body = upload(client, on_commit, tree.grassroots, xlsx(rows)).json()
     url = reverse("members:bulk_import_job", args=[body["id"]])
     page = client.get(url).content.decode()
     assert "every 1s" not in page, page
@@ -405,9 +412,9 @@ def test_job_page_polls_while_running_and_shows_paged_report_when_done(
     assert cells[0] == ["行号", "列", "错误原因"] and cells[1][:2] == [2.0, "手机号码"] and len(cells) == 61
 
 
-def test_api_pages_the_errors(client, tree, officer, person, django_capture_on_commit_callbacks):
+def test_api_pages_the_errors(client, tree, officer, person, on_commit):
     client.force_login(officer)
-    body = upload(client, django_capture_on_commit_callbacks, tree.grassroots,
+    body = upload(client, on_commit, tree.grassroots,
                   xlsx([row(person(phone="1")) for _ in range(5)])).json()
     page = client.get(f"{API}/imports/{body['id']}?page=2&page_size=2").json()
     assert [error["row"] for error in page["errors"]] == [4, 5]
@@ -418,10 +425,10 @@ def test_api_pages_the_errors(client, tree, officer, person, django_capture_on_c
 
 
 def test_nanjing_staff_cannot_import_into_or_see_a_suzhou_job(
-    client, tree, officer, county_staff, nanjing_staff, person, django_capture_on_commit_callbacks
+    client, tree, officer, county_staff, nanjing_staff, person, on_commit
 ):
     client.force_login(officer)
-    job_id = upload(client, django_capture_on_commit_callbacks, tree.grassroots, xlsx([row(person())])).json()["id"]
+    job_id = upload(client, on_commit, tree.grassroots, xlsx([row(person())])).json()["id"]
     # staff above the union see it
     client.force_login(county_staff)
     assert client.get(f"{API}/imports/{job_id}").status_code == 200
@@ -431,7 +438,7 @@ def test_nanjing_staff_cannot_import_into_or_see_a_suzhou_job(
     for name in ("bulk_import_job", "bulk_import_job_progress", "bulk_import_errors"):
         assert client.get(reverse(f"members:{name}", args=[job_id])).status_code == 404
     # and cannot import into a Suzhou union through the API or the page
-    response = upload(client, django_capture_on_commit_callbacks, tree.grassroots, xlsx([row(person())]))
+    response = upload(client, on_commit, tree.grassroots, xlsx([row(person())]))
     assert response.status_code == 404 and response.json()["code"] == "not_found"
     page = client.post(reverse("members:bulk_import"), {"union": tree.grassroots.pk, "mode": "valid_only",
                                                         "file": _file(xlsx([row(person())]), "a.xlsx")})
@@ -439,22 +446,32 @@ def test_nanjing_staff_cannot_import_into_or_see_a_suzhou_job(
     assert ImportJob.objects.count() == 1
 
 
-def test_worker_cannot_import(client, tree, worker, person, django_capture_on_commit_callbacks):
+def test_worker_cannot_import(client, tree, worker, person, on_commit):
     client.force_login(worker)
     assert client.get(reverse("members:bulk_import")).status_code == 403
-    response = upload(client, django_capture_on_commit_callbacks, tree.grassroots, xlsx([row(person())]))
+    response = upload(client, on_commit, tree.grassroots, xlsx([row(person())]))
     assert response.status_code == 404
 
 
 def test_member_added_by_someone_else_during_the_import_fails_it_cleanly(
-    client, tree, officer, chair_b, person, django_capture_on_commit_callbacks, monkeypatch
+    client, tree, officer, chair_b, person, on_commit, monkeypatch
 ):
     # given a person who becomes a member elsewhere after validation looked (simulated by a blind lookup)
     existing = services.member_create(actor=chair_b, union=tree.grassroots_b, data=person())
     monkeypatch.setattr(imports, "_existing_holders", lambda hashes: {})
     client.force_login(officer)
     rows = [row(person()), row(person(id_number=existing.id_number))]
-    body = upload(client, django_capture_on_commit_callbacks, tree.grassroots, xlsx(rows)).json()
+    body = upload(client, on_commit, tree.grassroots, xlsx(rows)).json()
     # then the unique constraint stops the write and nothing of the file is kept
     assert body["status"] == ImportStatus.FAILED and "重新上传" in body["message"]
     assert Member.objects.count() == 1 and MemberChange.objects.filter(action="member.import").count() == 0
+
+
+def test_a_row_with_several_problems_reports_each_column(client, tree, officer, person, on_commit):
+    rows = [row(person(phone="123"), joined="下个月", migrant="不知道")]
+    client.force_login(officer)
+    body = upload(client, on_commit, tree.grassroots, xlsx(rows)).json()
+    assert [(error["row"], error["column"]) for error in body["errors"]] == [
+        (2, "手机号码"), (2, "入会日期"), (2, "是否农民工"),
+    ]
+    assert body["error_count"] == 1
