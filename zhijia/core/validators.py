@@ -51,8 +51,8 @@ def clean_id_number(value: str, *, field: str = "id_number", today: datetime.dat
     if ric.calc_check_digit(number) != number[-1]:
         raise ValidationFailed(ErrorCode.INVALID_ID_NUMBER, "身份证号校验位不正确，请核对", field=field)
     try:
-        birth = ric.get_birth_date(number)
-    except StdnumError:
+        birth = id_number_birth_date(number)
+    except ValueError:
         raise ValidationFailed(ErrorCode.INVALID_ID_NUMBER, "身份证号中的出生日期无效", field=field) from None
     if birth > (today or datetime.date.today()) or birth < _EARLIEST_BIRTH:
         raise ValidationFailed(ErrorCode.INVALID_ID_NUMBER, "身份证号中的出生日期不合理", field=field)
@@ -62,7 +62,9 @@ def clean_id_number(value: str, *, field: str = "id_number", today: datetime.dat
 
 
 def id_number_birth_date(number: str) -> datetime.date:
-    return ric.get_birth_date(number)
+    """Digits 7–14 as a date; raises ValueError for an impossible date. Cheaper than stdnum's parser,
+    which matters when an import validates 100,000 rows."""
+    return datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
 
 
 def id_number_gender(number: str) -> str:

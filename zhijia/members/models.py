@@ -33,15 +33,20 @@ class PersonFields(models.Model):
 
     name = models.CharField("姓名", max_length=50)
     id_number = EncryptedTextField("身份证号")
-    id_number_hash = models.CharField(max_length=64, db_index=True, editable=False)
+    id_number_hash = models.CharField(max_length=64, editable=False)
     phone = EncryptedTextField("手机号码")
-    phone_hash = models.CharField(max_length=64, db_index=True, editable=False)
+    phone_hash = models.CharField(max_length=64, editable=False)
     employer = models.CharField("工作单位", max_length=100, blank=True)
     is_migrant_worker = models.BooleanField("农民工", default=False)
     new_form_type = models.CharField("新就业形态类型", max_length=20, choices=NewFormType.choices, blank=True)
 
     class Meta:
         abstract = True
+        # Plain b-tree indexes: hashes are only ever compared for equality (no LIKE companions).
+        indexes = [
+            models.Index(fields=["id_number_hash"], name="%(class)s_idhash_idx"),
+            models.Index(fields=["phone_hash"], name="%(class)s_phonehash_idx"),
+        ]
 
     @property
     def id_number_masked(self) -> str:
@@ -67,7 +72,10 @@ class Member(PersonFields):
     )
     gender = models.CharField("性别", max_length=1, choices=[("M", "男"), ("F", "女")])
     birth_date = models.DateField("出生日期")
-    union = models.ForeignKey("org.Union", verbose_name="所属工会", on_delete=models.PROTECT, related_name="members")
+    # Indexed by (union, id) below, which also serves the foreign key.
+    union = models.ForeignKey(
+        "org.Union", verbose_name="所属工会", on_delete=models.PROTECT, related_name="members", db_index=False
+    )
     province_id = models.BigIntegerField(null=True, blank=True)
     joined_on = models.DateField("入会日期")
     status = models.CharField("会籍状态", max_length=20, choices=MemberStatus.choices, default=MemberStatus.ACTIVE)
@@ -86,11 +94,11 @@ class Member(PersonFields):
             )
         ]
         indexes = [
+            *PersonFields.Meta.indexes,
             models.Index(fields=["province_id", "union", "status"], name="member_province_union_idx"),
             models.Index(fields=["union", "id"], name="member_union_id_idx"),
             models.Index(fields=["user", "status"], name="member_user_status_idx"),
             models.Index(fields=["name"], name="member_name_idx", opclasses=["varchar_pattern_ops"]),
-            models.Index(fields=["member_no"], name="member_no_prefix_idx", opclasses=["varchar_pattern_ops"]),
         ]
 
     def __str__(self):
@@ -172,7 +180,10 @@ class JoinApplication(PersonFields):
                 fields=["applicant"], condition=Q(status="pending"), name="joinapp_one_pending_per_applicant"
             )
         ]
-        indexes = [models.Index(fields=["province_id", "union", "status"], name="joinapp_union_status_idx")]
+        indexes = [
+            *PersonFields.Meta.indexes,
+            models.Index(fields=["province_id", "union", "status"], name="joinapp_union_status_idx"),
+        ]
 
     def __str__(self):
         return f"{self.name} 申请加入 {self.union}"
