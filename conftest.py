@@ -174,5 +174,5 @@ def browser_login(page, username, password="pass-for-tests-1"):
     page.goto(page.base_url + "/accounts/login/")
     page.fill("#f-username", username)
     page.fill("#f-password", password)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("main button[type=submit]")

@@ -446,6 +446,22 @@ def _require_status(transfer: TransferRequest, *statuses: str) -> None:
         raise InvalidTransition(f"转接申请当前为“{transfer.get_status_display()}”，不能执行此操作")
 
 
+def _transfer_step(
+    *, actor, transfer: TransferRequest, status: str, action: str, side_union: Union, summary: str,
+    member: Member | None = None, changes: dict | None = None, **fields,
+) -> None:
+    """Move a locked transfer to `status`, and write the member's history and the audit entry."""
+    before = transfer.audit_snapshot()
+    transfer.status = status
+    for name, value in fields.items():
+        setattr(transfer, name, value)
+    transfer.save()
+    record_change(member=member or transfer.member, actor=actor, action=action, summary=summary, changes=changes)
+    audit.record(
+        actor=actor, action=action, obj=transfer, union=side_union, before=before, after=transfer.audit_snapshot()
+    )
+
+
 def transfer_release(*, actor, transfer: TransferRequest) -> TransferRequest:
     """The source union agrees to let the member go. The member stays in the source until accepted."""
     with transaction.atomic():
@@ -453,15 +469,10 @@ def transfer_release(*, actor, transfer: TransferRequest) -> TransferRequest:
         transfer_policy.require(actor, "view", transfer)
         release_policy.require(actor, "release", transfer)
         _require_status(transfer, TransferStatus.PENDING_RELEASE)
-        before = transfer.audit_snapshot()
-        transfer.status = TransferStatus.PENDING_ACCEPT
-        transfer.released_by = actor
-        transfer.released_at = timezone.now()
-        transfer.save()
-        record_change(member=transfer.member, actor=actor, action="transfer.release", summary=f"{transfer.from_union.name}同意转出")
-        audit.record(
-            actor=actor, action="transfer.release", obj=transfer, union=transfer.from_union,
-            before=before, after=transfer.audit_snapshot(),
+        _transfer_step(
+            actor=actor, transfer=transfer, status=TransferStatus.PENDING_ACCEPT, action="transfer.release",
+            side_union=transfer.from_union, summary=f"{transfer.from_union.name}同意转出",
+            released_by=actor, released_at=timezone.now(),
         )
     return transfer
 
@@ -484,21 +495,12 @@ def transfer_accept(*, actor, transfer: TransferRequest) -> Member:
             member.employer = transfer.new_employer
         member.card_version += 1
         member.save()
-        transfer_before = transfer.audit_snapshot()
-        transfer.status = TransferStatus.COMPLETED
-        transfer.decided_by = actor
-        transfer.decided_at = timezone.now()
-        transfer.save()
-        record_change(
-            member=member,
-            actor=actor,
-            action="transfer.accept",
+        _transfer_step(
+            actor=actor, transfer=transfer, status=TransferStatus.COMPLETED, action="transfer.accept",
+            side_union=transfer.to_union, member=member,
             summary=f"会员关系由{transfer.from_union.name}转入{transfer.to_union.name}",
             changes={"union_id": [transfer.from_union_id, transfer.to_union_id]},
-        )
-        audit.record(
-            actor=actor, action="transfer.accept", obj=transfer, union=transfer.to_union,
-            before=transfer_before, after=transfer.audit_snapshot(),
+            decided_by=actor, decided_at=timezone.now(),
         )
         audit.record(actor=actor, action="member.update", obj=member, before=before, after=member.audit_snapshot())
     return member
@@ -509,29 +511,19 @@ def transfer_reject(*, actor, transfer: TransferRequest, reason: str) -> Transfe
     reason = clean_required(reason, field="reason", label="拒绝原因", max_length=500)
     with transaction.atomic():
         transfer = _locked_transfer(transfer)
+        transfer_policy.require(actor, "view", transfer)
         if transfer.status == TransferStatus.PENDING_RELEASE:
             side_union = transfer.from_union
-            transfer_policy.require(actor, "view", transfer)
             release_policy.require(actor, "release", transfer)
         elif transfer.status == TransferStatus.PENDING_ACCEPT:
             side_union = transfer.to_union
-            transfer_policy.require(actor, "view", transfer)
             accept_policy.require(actor, "accept", transfer)
         else:
             raise InvalidTransition(f"转接申请当前为“{transfer.get_status_display()}”，不能拒绝")
-        before = transfer.audit_snapshot()
-        transfer.status = TransferStatus.REJECTED
-        transfer.reject_reason = reason
-        transfer.decided_by = actor
-        transfer.decided_at = timezone.now()
-        transfer.save()
-        record_change(
-            member=transfer.member, actor=actor, action="transfer.reject",
-            summary=f"{side_union.name}拒绝转接：{reason}",
-        )
-        audit.record(
-            actor=actor, action="transfer.reject", obj=transfer, union=side_union,
-            before=before, after=transfer.audit_snapshot(),
+        _transfer_step(
+            actor=actor, transfer=transfer, status=TransferStatus.REJECTED, action="transfer.reject",
+            side_union=side_union, summary=f"{side_union.name}拒绝转接：{reason}",
+            reject_reason=reason, decided_by=actor, decided_at=timezone.now(),
         )
     return transfer
 
@@ -541,14 +533,8 @@ def transfer_cancel(*, actor, transfer: TransferRequest) -> TransferRequest:
         transfer = _locked_transfer(transfer)
         transfer_policy.require(actor, "cancel", transfer)
         _require_status(transfer, *OPEN_TRANSFER_STATUSES)
-        before = transfer.audit_snapshot()
-        transfer.status = TransferStatus.CANCELLED
-        transfer.decided_by = actor
-        transfer.decided_at = timezone.now()
-        transfer.save()
-        record_change(member=transfer.member, actor=actor, action="transfer.cancel", summary="撤销转接申请")
-        audit.record(
-            actor=actor, action="transfer.cancel", obj=transfer, union=transfer.from_union,
-            before=before, after=transfer.audit_snapshot(),
+        _transfer_step(
+            actor=actor, transfer=transfer, status=TransferStatus.CANCELLED, action="transfer.cancel",
+            side_union=transfer.from_union, summary="撤销转接申请", decided_by=actor, decided_at=timezone.now(),
         )
     return transfer

@@ -464,15 +464,18 @@ def test_worker_joins_on_a_phone_in_chromium(browser_page, tree, worker, officer
     assert "待审核" in page.content()
 
     # the officer signs in on the same phone and approves from the review list
-    page.click("header button[type=submit]")  # 退出
+    with page.expect_navigation():
+        page.click("header button[type=submit]")  # 退出
     browser_login(page, officer.username)
     page.goto(page.base_url + reverse("members:application_list"))
-    page.click("text=" + JoinApplication.objects.get(applicant=worker).name)
-    page.click("text=批准入会")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("text=" + JoinApplication.objects.get(applicant=worker).name)
+    with page.expect_navigation():
+        page.click("text=批准入会")
     assert JoinApplication.objects.get(applicant=worker).status == "approved"
 
-    page.click("header button[type=submit]")
+    with page.expect_navigation():
+        page.click("header button[type=submit]")
     browser_login(page, worker.username)
     page.goto(page.base_url + reverse("members:card"))
     assert page.locator(".member-card svg").is_visible()
