@@ -18,7 +18,6 @@ check-python:
 
 $(VENV)/.installed: requirements.txt | check-python
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	@touch $@
 
