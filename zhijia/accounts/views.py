@@ -1,4 +1,5 @@
 from django.contrib.auth import login
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -26,3 +27,11 @@ def register(request):
                 target = "members:my"
             return redirect(target)
     return render(request, "accounts/register.html", {"errors": errors, "values": values})
+
+
+def locked_out(request, credentials=None, *args, **kwargs):
+    """django-axes lockout response: JSON in the API's error shape for /api/, a Chinese page otherwise."""
+    message = "密码错误次数过多，该账号的登录已暂停 15 分钟，请稍后再试"
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "login_locked", "message": message, "field": "username"}, status=429)
+    return render(request, "accounts/locked_out.html", status=429)

@@ -90,3 +90,15 @@ def test_bearer_token_needs_no_csrf_token_but_a_session_does(tree, worker, perso
     assert refused.json()["code"] == "csrf_failed"
     application.refresh_from_db()
     assert application.status == ApplicationStatus.PENDING
+
+
+def test_token_endpoint_locks_out_after_repeated_failures(worker, settings):
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/api/auth/token", {"username": "13900000001", "password": "wrong"}, content_type="application/json")
+    response = client.post(
+        "/api/auth/token", {"username": "13900000001", "password": "pass-for-tests-1"}, content_type="application/json"
+    )
+    assert response.status_code == 429
+    assert response.json()["code"] == "login_locked"
+    assert not ApiToken.objects.filter(user=worker).exists()

@@ -26,3 +26,19 @@ def test_register_rejects_bad_phone_naming_the_field(db):
     assert response.status_code == 200
     assert "手机号码应为11位" in response.content.decode()
     assert not User.objects.exists()
+
+
+def test_repeated_wrong_passwords_pause_logins_for_that_account(db, settings):
+    User.objects.create_user(username="13912340000", password="right-pass-77")
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/accounts/login/", {"username": "13912340000", "password": "wrong"})
+    # even the right password is refused now, with a Chinese explanation
+    response = client.post("/accounts/login/", {"username": "13912340000", "password": "right-pass-77"})
+    assert response.status_code == 429
+    assert "登录已暂停" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    # another account from the same address is unaffected
+    User.objects.create_user(username="13912340001", password="right-pass-77")
+    ok = Client().post("/accounts/login/", {"username": "13912340001", "password": "right-pass-77"})
+    assert ok.status_code == 302

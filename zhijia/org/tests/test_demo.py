@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from zhijia.accounts.models import Role, RoleAssignment, User
@@ -111,8 +111,10 @@ def test_every_member_is_a_valid_adult_in_a_union_that_takes_members(seeded):
 
 def test_demo_accounts_sign_in_with_the_documented_roles(seeded):
     for username in ("13800000000", "officer", "city", "admin"):
-        assert authenticate(username=username, password=demo.DEMO_PASSWORD) is not None, username
-    assert Client().login(username="officer", password=demo.DEMO_PASSWORD)
+        request = RequestFactory().post("/accounts/login/")
+        assert authenticate(request, username=username, password=demo.DEMO_PASSWORD) is not None, username
+    signed_in = Client().post("/accounts/login/", {"username": "officer", "password": demo.DEMO_PASSWORD})
+    assert signed_in.status_code == 302
 
     worker = User.objects.get(username="13800000000")
     assert worker.display_name == "王小明"
