@@ -133,3 +133,9 @@ def test_audit_policy_table_for_an_entry_in_grassroots_a(request, tree, persona,
     assert audit_policy.can(user, "view", entry) is allowed
     assert audit_policy.scope(user, "view", AuditLog.objects.all()).filter(pk=entry.pk).exists() is allowed
     assert audit_policy.can(user, "delete", entry) is False
+
+
+def test_api_writes_chinese_as_utf8_not_escapes(db):
+    response = Client().get("/api/cards/verify?token=bogus")
+    assert "无效".encode() in response.content
+    assert b"\\u" not in response.content
