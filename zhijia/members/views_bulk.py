@@ -111,13 +111,17 @@ def _job_context(request, job):
     return {"job": job, "page": page, "query": ""}
 
 
+def _job_for_page(request, job_id: int):
+    try:
+        return import_job_get(actor=request.user, job_id=job_id)
+    except NotFound as exc:
+        _raise_for_page(exc)
+
+
 @login_required
 @require_GET
 def bulk_import_job(request, job_id: int):
-    try:
-        job = import_job_get(actor=request.user, job_id=job_id)
-    except NotFound as exc:
-        _raise_for_page(exc)
+    job = _job_for_page(request, job_id)
     return render(request, "members/bulk_import_job.html", _job_context(request, job))
 
 
@@ -125,20 +129,14 @@ def bulk_import_job(request, job_id: int):
 @require_GET
 def bulk_import_job_progress(request, job_id: int):
     """The job panel alone, polled by HTMX every second until the job is finished."""
-    try:
-        job = import_job_get(actor=request.user, job_id=job_id)
-    except NotFound as exc:
-        _raise_for_page(exc)
+    job = _job_for_page(request, job_id)
     return render(request, "members/bulk_import_job_panel.html", _job_context(request, job))
 
 
 @login_required
 @require_GET
 def bulk_import_errors(request, job_id: int):
-    try:
-        job = import_job_get(actor=request.user, job_id=job_id)
-    except NotFound as exc:
-        _raise_for_page(exc)
+    job = _job_for_page(request, job_id)
     return _xlsx_response(build_error_report(job), f"导入错误报告-{job.pk}.xlsx")
 
 
