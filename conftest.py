@@ -112,6 +112,19 @@ def sysadmin(tree):
 
 
 @pytest.fixture
+def calendar(db):
+    """The working-day calendar as its migration seeds it.
+
+    A transactional test (the browser tests) flushes every table, migration data included,
+    so tests that count working days reseed it rather than trust the migration.
+    """
+    from zhijia.core.calendar_seed import seed_calendar
+    from zhijia.core.models import CalendarDay
+
+    seed_calendar(CalendarDay)
+
+
+@pytest.fixture
 def rng():
     return random.Random(20261123)
 

@@ -15,7 +15,7 @@ from django.contrib import admin
 from django.utils import timezone
 
 from .errors import ZhijiaError
-from .models import AuditLog
+from .models import AuditLog, CalendarDay
 from .permissions import audit_policy
 
 
@@ -154,3 +154,19 @@ class AuditLogAdmin(PolicyAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    """The working-day calendar is national data: system superusers keep it (e.g. next year's 调休)."""
+
+    list_display = ["date", "kind", "name"]
+    list_filter = ["kind"]
+    date_hierarchy = "date"
+    search_fields = ["name"]
+
+    def _superuser(self, request, obj=None) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    has_module_permission = has_view_permission = has_change_permission = _superuser
+    has_add_permission = has_delete_permission = _superuser

@@ -44,3 +44,28 @@ class AuditLog(models.Model):
         from .audit import ACTIONS
 
         return ACTIONS.get(self.action, self.action)
+
+
+class CalendarDayKind(models.TextChoices):
+    HOLIDAY = "holiday", "法定节假日（休息）"
+    WORKDAY = "workday", "调休上班"
+
+
+class CalendarDay(models.Model):
+    """An exception to the Monday–Friday working week: a public holiday, or a weekend 调休 workday.
+
+    Days not listed follow the week. Seeded from the chinese-calendar package; staff keep it up to
+    date in the admin when the State Council publishes next year's arrangement.
+    """
+
+    date = models.DateField("日期", primary_key=True)
+    kind = models.CharField("类型", max_length=16, choices=CalendarDayKind.choices)
+    name = models.CharField("名称", max_length=50, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = "节假日与调休"
+        verbose_name_plural = "节假日与调休"
+
+    def __str__(self):
+        return f"{self.date} {self.get_kind_display()} {self.name}"
