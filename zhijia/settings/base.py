@@ -34,6 +34,11 @@ PII_HASH_KEY = os.environ.get("ZHIJIA_PII_HASH_KEY", "")
 MEMBER_CARD_TOKEN_MAX_AGE = int(os.environ.get("ZHIJIA_CARD_TOKEN_MAX_AGE", str(7 * 24 * 3600)))
 # Largest accepted upload for member imports, in bytes.
 IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("ZHIJIA_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
+# Ticket attachments (images, PDF): largest file and most files per ticket.
+TICKET_ATTACHMENT_MAX_BYTES = int(os.environ.get("ZHIJIA_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+TICKET_ATTACHMENT_MAX_FILES = int(os.environ.get("ZHIJIA_ATTACHMENT_MAX_FILES", "5"))
+# Where email/SMS copies of notifications go: dotted paths of sender classes (see zhijia.core.notify).
+ZHIJIA_SENDERS = env_list("ZHIJIA_SENDERS", "zhijia.core.notify.LoggingSender")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -49,6 +54,7 @@ INSTALLED_APPS = [
     "zhijia.accounts",
     "zhijia.org",
     "zhijia.members",
+    "zhijia.cases",
 ]
 
 MIDDLEWARE = [

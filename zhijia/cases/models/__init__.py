@@ -1,0 +1,55 @@
+from .agencies import Agency, AgencyKind, AgencyMembership, Referral, ReferralStatus, ReferralStep
+from .config import DeadlineRule, RoutingRule, Step, WarningSettings
+from .legal_aid import LegalAidApplication, LegalAidProvider, LegalAidStatus, ProviderKind
+from .mediation import Mediation, MediationOutcome, MediationSession
+from .tickets import (
+    OPEN_STATUSES,
+    Channel,
+    Complexity,
+    PhoneVerification,
+    Rating,
+    Ticket,
+    TicketAttachment,
+    TicketCounter,
+    TicketEvent,
+    TicketStatus,
+    TicketType,
+    Topic,
+)
+from .warnings import RiskWarning, WarningKind, WarningNote, WarningStatus
+
+__all__ = [
+    "Agency",
+    "AgencyKind",
+    "AgencyMembership",
+    "Channel",
+    "Complexity",
+    "DeadlineRule",
+    "LegalAidApplication",
+    "LegalAidProvider",
+    "LegalAidStatus",
+    "Mediation",
+    "MediationOutcome",
+    "MediationSession",
+    "OPEN_STATUSES",
+    "PhoneVerification",
+    "ProviderKind",
+    "Rating",
+    "Referral",
+    "ReferralStatus",
+    "ReferralStep",
+    "RiskWarning",
+    "RoutingRule",
+    "Step",
+    "Ticket",
+    "TicketAttachment",
+    "TicketCounter",
+    "TicketEvent",
+    "TicketStatus",
+    "TicketType",
+    "Topic",
+    "WarningKind",
+    "WarningNote",
+    "WarningSettings",
+    "WarningStatus",
+]
