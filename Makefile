@@ -43,10 +43,13 @@ run: demo
 	  $(PY) manage.py runserver $(HOST):$(PORT)
 
 browser-deps:
-	@if [ ! -x /usr/bin/chromium ]; then \
-	  echo "Installing Debian's chromium for browser tests"; \
-	  if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); \
-	  else (sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); fi; \
+	@packages=""; \
+	if [ ! -x /usr/bin/chromium ]; then packages="chromium"; fi; \
+	if ! fc-list :lang=zh 2>/dev/null | grep -q .; then packages="$${packages:+$$packages }fontconfig fonts-noto-cjk"; fi; \
+	if [ -n "$$packages" ]; then \
+	  echo "Installing Debian's $$packages for browser tests and PDF documents (CJK fonts)"; \
+	  if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$packages >/dev/null); \
+	  else (sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$packages >/dev/null); fi; \
 	fi
 
 test: venv browser-deps

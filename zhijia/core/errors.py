@@ -24,6 +24,12 @@ class ErrorCode(StrEnum):
     UPLOAD_NOT_XLSX = "upload_not_xlsx"
     UPLOAD_BAD_HEADER = "upload_bad_header"
     UNDERAGE = "underage"
+    UPLOAD_FORBIDDEN_TYPE = "upload_forbidden_type"
+    NO_HANDLING_UNION = "no_handling_union"
+    STALE_VERSION = "stale_version"
+    PHONE_NOT_VERIFIED = "phone_not_verified"
+    VERIFICATION_FAILED = "verification_failed"
+    TOO_MANY_REQUESTS = "too_many_requests"
 
 
 class ZhijiaError(Exception):

@@ -9,6 +9,7 @@ import logging
 from functools import cache
 
 from django.conf import settings
+from django.db import transaction
 from django.utils.module_loading import import_string
 
 from .models import Notification
@@ -47,11 +48,14 @@ def send(channel: str, to: str, subject: str, body: str) -> None:
 
 
 def notify(users, title: str, body: str = "", link: str = "", *, email: bool = False) -> int:
-    """An in-app notification to each user, plus an email copy where asked and an address is known."""
+    """An in-app notification to each user, plus an email copy where asked and an address is known.
+
+    The notifications are rows written in the caller's transaction (rolled back with it); the emails go
+    out only once that transaction commits, so nothing is sent for a change that did not happen.
+    """
     users = [user for user in users if user is not None]
     Notification.objects.bulk_create([Notification(user=user, title=title, body=body, link=link) for user in users])
     if email:
-        for user in users:
-            if user.email:
-                send("email", user.email, title, body)
+        addresses = [user.email for user in users if user.email]
+        transaction.on_commit(lambda: [send("email", address, title, body) for address in addresses])
     return len(users)

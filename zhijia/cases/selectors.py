@@ -1,0 +1,165 @@
+"""Reads of tickets, already scoped: staff see their union's subtree, workers their own tickets,
+agencies only what was referred to them, and anyone the public progress of one ticket they can name."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from zhijia.core.errors import NotFound
+from zhijia.core.pii import lookup_hash
+from zhijia.core.workdays import add_working_days
+from zhijia.org.models import Union
+
+from .collab import agency_ids
+from .models import OPEN_STATUSES, Referral, RiskWarning, Ticket
+from .permissions import ticket_policy, warning_policy
+
+SORTS = {
+    "-created_at": ("-created_at", "-id"),
+    "created_at": ("created_at", "id"),
+    "step_due_on": ("step_due_on", "id"),
+    "-step_due_on": ("-step_due_on", "-id"),
+}
+
+
+def _narrow(qs: QuerySet, union: Union | None, scope: Q | None) -> QuerySet:
+    if union is None:
+        return qs
+    narrow = Q(union__path__startswith=union.path)
+    if union.province_id is not None:
+        narrow &= Q(province_id=union.province_id)
+    return qs.filter(narrow) if narrow != scope else qs
+
+
+@dataclass
+class TicketFilters:
+    q: str = ""
+    status: str = ""
+    type: str = ""
+    topic: str = ""
+    overdue: bool = False
+    open_only: bool = False
+    sort: str = "-created_at"
+
+
+def ticket_list(*, actor, union: Union | None = None, filters: TicketFilters | None = None, action: str = "list") -> QuerySet:
+    """Tickets the actor may list, optionally narrowed to a union's subtree.
+
+    The search matches 工单号 by prefix, the complainant's mobile exactly (keyed hash), or the employer by prefix.
+    """
+    filters = filters or TicketFilters()
+    scope = ticket_policy.scope_q(actor, action)
+    qs = Ticket.objects.filter(scope) if scope is not None else Ticket.objects.none()
+    qs = _narrow(qs, union, scope)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.open_only:
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    if filters.type:
+        qs = qs.filter(type=filters.type)
+    if filters.topic:
+        qs = qs.filter(topic=filters.topic)
+    if filters.overdue:
+        qs = qs.filter(step_due_on__lt=timezone.localdate())
+    q = (filters.q or "").strip()
+    if q:
+        if q.upper().startswith("WQ"):
+            qs = qs.filter(number__startswith=q.upper())
+        elif len(q) == 11 and q.isdigit():
+            qs = qs.filter(phone_hash=lookup_hash(q))
+        else:
+            qs = qs.filter(employer_name__startswith=q)
+    return qs.select_related("union", "handler").order_by(*SORTS.get(filters.sort, SORTS["-created_at"]))
+
+
+def ticket_get(*, actor, number: str, action: str = "view") -> Ticket:
+    return ticket_policy.get_or_404(actor, action, Ticket.objects.select_related("union", "handler", "escalated_to"),
+                                    number=number)
+
+
+def my_tickets(*, user) -> QuerySet:
+    return Ticket.objects.filter(complainant_user=user).select_related("union").order_by("-created_at", "-id")
+
+
+def ticket_public(*, number: str, phone: str) -> Ticket:
+    """The ticket a worker names by its number and the mobile given when filing; anything else is NotFound
+    (a number alone must not reveal a stranger's ticket)."""
+    phone = (phone or "").strip()
+    ticket = Ticket.objects.select_related("union").filter(number=(number or "").strip().upper()).first()
+    if ticket is None or len(phone) != 11 or ticket.phone_hash != lookup_hash(phone):
+        raise NotFound("未找到该工单，请核对工单号和手机号码")
+    return ticket
+
+
+def public_steps(ticket: Ticket) -> list:
+    return list(ticket.events.values("at", "public_note", "action"))
+
+
+# ---- The overdue board -------------------------------------------------------------------------------
+
+
+@dataclass
+class Board:
+    overdue_total: int
+    near_total: int
+    tickets: list
+    by_union: list  # (union, overdue count) for the unions directly below the board's union
+
+
+def overdue_board(*, actor, union: Union, show: str = "overdue", limit: int = 50, today: datetime.date | None = None) -> Board:
+    """Open tickets past (or within a working day of) their step deadline under `union`, most overdue first,
+    with the overdue count per child union. Uses the partial (province_id, step_due_on) index."""
+    today = today or timezone.localdate()
+    near = add_working_days(today, 1)
+    scope = ticket_policy.scope_q(actor, "list")
+    if scope is None:
+        raise NotFound()
+    base = _narrow(Ticket.objects.filter(scope), union, scope).filter(step_due_on__isnull=False)
+    overdue = base.filter(step_due_on__lt=today)
+    near_qs = base.filter(step_due_on__gte=today, step_due_on__lte=near)
+    shown = near_qs if show == "near" else overdue
+    tickets = list(shown.select_related("union", "handler").order_by("step_due_on", "id")[:limit])
+    per_union = dict(overdue.values_list("union_id").annotate(n=Count("id")).order_by())
+    children = list(Union.objects.filter(parent=union).order_by("name"))
+    by_union = []
+    if per_union:
+        paths = dict(Union.objects.filter(pk__in=per_union).values_list("id", "path"))
+        counts = {child.pk: 0 for child in children}
+        for union_id, count in per_union.items():
+            for child in children:
+                if paths.get(union_id, "").startswith(child.path):
+                    counts[child.pk] += count
+                    break
+        by_union = [(child, counts[child.pk]) for child in children if counts[child.pk]]
+        by_union.sort(key=lambda pair: -pair[1])
+    return Board(overdue_total=sum(per_union.values()), near_total=near_qs.count(), tickets=tickets, by_union=by_union)
+
+
+# ---- Warnings and agencies ------------------------------------------------------------------------------
+
+
+def warning_list(*, actor, status: str = "") -> QuerySet:
+    qs = warning_policy.scope(actor, "list", RiskWarning.objects.all())
+    if status:
+        qs = qs.filter(status=status)
+    return qs.select_related("union").order_by("-created_at", "-id")
+
+
+def warning_get(*, actor, warning_id: int) -> RiskWarning:
+    return warning_policy.get_or_404(actor, "view", RiskWarning.objects.select_related("union"), pk=warning_id)
+
+
+def agency_referrals(*, user, status: str = "") -> QuerySet:
+    qs = Referral.objects.filter(agency_id__in=agency_ids(user))
+    if status:
+        qs = qs.filter(status=status)
+    return qs.select_related("ticket", "agency").order_by("-referred_at", "-id")
+
+
+def agency_referral_get(*, user, referral_id: int) -> Referral:
+    referral = agency_referrals(user=user).filter(pk=referral_id).first()
+    if referral is None:
+        raise NotFound()
+    return referral
