@@ -33,7 +33,7 @@ api = NinjaAPI(
     renderer=ChineseJSONRenderer(),
     title="职工之家开放平台 API",
     version="1",
-    description="工会组织、会员、入会、转接、会员卡、审计。错误统一为 {code, message, field}。",
+    description="工会组织、会员、入会、转接、会员卡、审计、维权工单（12351）。错误统一为 {code, message, field}。",
     auth=[BearerToken(), SessionAuth()],
     urls_namespace="api",
 )
@@ -71,6 +71,7 @@ def http_error(request, exc: HttpError):
 
 def _register_routers() -> None:
     from zhijia.accounts.api import router as accounts_router
+    from zhijia.cases.api import router as cases_router
     from zhijia.core.api import router as core_router
     from zhijia.members.api import router as members_router
     from zhijia.members.api_bulk import router as members_bulk_router
@@ -81,6 +82,7 @@ def _register_routers() -> None:
     api.add_router("/", members_router)
     api.add_router("/members-bulk", members_bulk_router)
     api.add_router("/audit", core_router)
+    api.add_router("/cases", cases_router)
 
 
 _register_routers()

@@ -30,6 +30,7 @@ class ErrorCode(StrEnum):
     PHONE_NOT_VERIFIED = "phone_not_verified"
     VERIFICATION_FAILED = "verification_failed"
     TOO_MANY_REQUESTS = "too_many_requests"
+    CSRF_FAILED = "csrf_failed"
 
 
 class ZhijiaError(Exception):

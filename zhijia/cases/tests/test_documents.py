@@ -1,6 +1,7 @@
 """The 调解协议书 PDF: a successful mediation prints with embedded CJK fonts; nothing else prints at all."""
 
 import datetime
+import logging
 import re
 import shutil
 import socket
@@ -90,7 +91,7 @@ def mapped_characters(pdf: bytes) -> set[str]:
     return chars
 
 
-def test_agreement_pdf_is_a4_with_an_embedded_cjk_font_covering_the_text(mediation):
+def test_agreement_pdf_is_a4_with_an_embedded_cjk_font_covering_the_text(mediation, caplog):
     pdf = mediation_agreement_pdf(mediation)
 
     assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
@@ -101,6 +102,12 @@ def test_agreement_pdf_is_a4_with_an_embedded_cjk_font_covering_the_text(mediati
     )
     needed = set(re.sub(r"\s", "", AGREEMENT + "调解协议书王小明苏州精工机械有限公司工会张调解"))
     assert needed <= mapped_characters(pdf), f"missing glyphs: {sorted(needed - mapped_characters(pdf))}"
+    complaints = [
+        record.getMessage()
+        for record in caplog.records
+        if record.name.startswith("weasyprint") and record.levelno >= logging.WARNING
+    ]
+    assert not complaints, f"WeasyPrint ignored part of the template: {complaints}"
 
 
 def test_agreement_text_reads_back_line_by_line(mediation):
@@ -148,6 +155,7 @@ def test_agreement_names_parties_organisation_sessions_statute_and_date(mediatio
         ("failed", AGREEMENT, "调解未成功，不能生成调解协议书"),
         ("success", " \n", "协议内容为空，不能生成调解协议书"),
     ],
+    ids=["pending", "failed", "blank-agreement"],
 )
 def test_only_a_successful_mediation_with_an_agreement_prints(mediation, outcome, agreement, message):
     mediation.outcome, mediation.agreement = outcome, agreement
