@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("zhijia.accounts.urls")),
     path("org/", include("zhijia.org.urls")),
+    path("cases/", include("zhijia.cases.urls")),
     path("", include("zhijia.members.urls")),
     path("", include("zhijia.core.urls")),
 ]

@@ -44,6 +44,7 @@ from .schemas import (
     TicketPatchIn,
     TicketQuery,
     TransferIn,
+    VersionIn,
     WarningNoteIn,
     WarningOut,
 )
@@ -62,10 +63,13 @@ def _ticket(request, number: str, action: str = "view"):
 
 
 def _detail(ticket):
-    ticket.events_list = list(ticket.events.all())
-    return {**TicketOut.from_orm(ticket).model_dump(), "events": [
-        {"at": e.at, "action": e.action, "public_note": e.public_note, "actor_name": e.actor_name} for e in ticket.events_list
-    ]}
+    ticket.event_list = list(ticket.events.all())
+    return ticket
+
+
+def _public(ticket):
+    ticket.step_list = list(ticket.events.all())
+    return ticket
 
 
 def _union(request, union_id: int | None, field: str = "union_id") -> Union | None:
@@ -135,8 +139,7 @@ def ticket_create(request, payload: TicketIn):
 
 @router.get("/track", auth=None, tags=GUEST, response={200: PublicTicketOut, **ERRORS}, summary="凭工单号和手机号查询进度")
 def ticket_track(request, number: str, phone: str):
-    ticket = selectors.ticket_public(number=number, phone=phone)
-    return {**PublicTicketOut.from_orm(ticket).model_dump(), "steps": selectors.public_steps(ticket)}
+    return _public(selectors.ticket_public(number=number, phone=phone))
 
 
 @router.get("/suggest", tags=TICKETS, response={200: SuggestOut, **ERRORS}, summary="按描述推荐诉求类型和问题类别")
@@ -184,7 +187,7 @@ def ticket_update(request, number: str, payload: TicketPatchIn):
 
 
 @router.post("/tickets/{number}/accept", tags=TICKETS, response={200: TicketOut, **ERRORS}, summary="签收")
-def ticket_accept(request, number: str, payload: ReasonIn | None = None):
+def ticket_accept(request, number: str, payload: VersionIn | None = None):
     version = payload.version if payload else None
     return _detail(services.ticket_accept(actor=request.auth, ticket=_ticket(request, number), expected_version=version))
 
@@ -220,7 +223,7 @@ def ticket_reopen(request, number: str, payload: ReasonIn):
 def ticket_rate(request, number: str, payload: RateIn):
     ticket = services.ticket_rate(actor=request.auth, ticket=_ticket(request, number), rating=payload.rating,
                                   comment=payload.comment)
-    return {**PublicTicketOut.from_orm(ticket).model_dump(), "steps": selectors.public_steps(ticket)}
+    return _public(ticket)
 
 
 @router.post("/tickets/{number}/reveal", tags=TICKETS, response={200: RevealOut, **ERRORS}, summary="查看诉求人完整联系电话（记入审计）")

@@ -30,13 +30,15 @@ def mediation_agreement_pdf(mediation: Mediation) -> bytes:
         raise InvalidTransition("协议内容为空，不能生成调解协议书")
 
     ticket = mediation.ticket
+    # The organisation that mediated seals the agreement: the agency when a referral's agency ran it.
+    organisation = mediation.referral.agency.name if mediation.referral_id else ticket.union.name
     concluded_at = timezone.localtime(mediation.concluded_at) if mediation.concluded_at else None
     html = render_to_string(
         TEMPLATE,
         {
             "mediation": mediation,
             "ticket": ticket,
-            "union_name": ticket.union.name,
+            "organisation": organisation,
             "sessions": list(mediation.sessions.all()),
             "year": (concluded_at or timezone.localtime()).year,
             "concluded_at": concluded_at,

@@ -82,7 +82,7 @@ class TicketOut(TicketListItem):
     rating: str
     rating_comment: str
     reopen_count: int
-    events: list[EventOut] = []
+    events: list[EventOut] = Field([], alias="event_list")
 
 
 class PublicTicketOut(Schema):
@@ -95,7 +95,7 @@ class PublicTicketOut(Schema):
     resolution: str
     rating: str
     created_at: datetime.datetime
-    steps: list[EventOut] = []
+    steps: list[EventOut] = Field([], alias="step_list")
 
 
 class TicketQuery(PageQuery):

@@ -93,9 +93,6 @@ def ticket_public(*, number: str, phone: str) -> Ticket:
     return ticket
 
 
-def public_steps(ticket: Ticket) -> list:
-    return list(ticket.events.values("at", "public_note", "action"))
-
 
 # ---- The overdue board -------------------------------------------------------------------------------
 

@@ -429,6 +429,20 @@ def ticket_rate(*, actor, ticket: Ticket, rating: str, comment: str = "") -> Tic
         return _record_rating(ticket, actor, rating, comment, reopen=rating == Rating.UNSATISFIED, by_worker=True)
 
 
+def ticket_rate_public(*, ticket: Ticket, phone: str, rating: str, comment: str = "") -> Ticket:
+    """A guest rates a resolved ticket from the tracking page, proving it is theirs by the mobile they
+    verified when filing (the same proof the tracking page asks for)."""
+    if rating not in Rating.values:
+        raise ValidationFailed(ErrorCode.INVALID, "请选择满意度", field="rating")
+    if lookup_hash((phone or "").strip()) != ticket.phone_hash:
+        raise NotFound()
+    with transaction.atomic():
+        ticket = _locked(ticket, None)
+        _check_transition(ticket, "callback")
+        comment = (comment or "").strip()[:500]
+        return _record_rating(ticket, None, rating, comment, reopen=rating == Rating.UNSATISFIED, by_worker=True)
+
+
 def _record_rating(ticket: Ticket, actor, rating: str, comment: str, *, reopen: bool, by_worker: bool) -> Ticket:
     before = ticket.audit_snapshot()
     ticket.rating = rating

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from zhijia.cases import documents
 from zhijia.cases.documents import mediation_agreement_pdf
-from zhijia.cases.models import Mediation, MediationSession, Ticket
+from zhijia.cases.models import Agency, AgencyKind, Mediation, MediationSession, Referral, Ticket
 from zhijia.core.errors import InvalidTransition
 from zhijia.core.pii import lookup_hash
 
@@ -125,19 +125,24 @@ def test_agreement_text_reads_back_line_by_line(mediation):
     assert "调协字〔2026〕第20261105-0007号" in flat and "2026年11月23日" in flat
 
 
-def test_agreement_names_parties_organisation_sessions_statute_and_date(mediation, tree, monkeypatch):
-    rendered = {}
+@pytest.fixture
+def rendered(monkeypatch):
+    """The HTML each PDF was made from, in order."""
+    pages = []
+    render = documents.render_to_string
 
     def keep(*args, **kwargs):
-        rendered["html"] = html = render(*args, **kwargs)
-        return html
+        pages.append(render(*args, **kwargs))
+        return pages[-1]
 
-    render = documents.render_to_string
     monkeypatch.setattr(documents, "render_to_string", keep)
+    return pages
 
+
+def test_agreement_names_parties_organisation_sessions_statute_and_date(mediation, tree, rendered):
     mediation_agreement_pdf(mediation)
 
-    html = rendered["html"]
+    html = rendered[-1]
     assert "调协字〔2026〕第 20261105-0007 号" in html
     for text in ["王小明", "苏州精工机械有限公司", tree.grassroots.name, "张调解", "多次催要未果"]:
         assert text in html
@@ -146,6 +151,18 @@ def test_agreement_names_parties_organisation_sessions_statute_and_date(mediatio
     assert f"第十四条：“{ARTICLE_14}”" in html
     assert "一式三份" in html and "（签名或盖章）" in html and "（印章）" in html
     assert "2026年11月23日" in html, "the date is the Beijing date the mediation concluded"
+
+
+def test_an_agency_that_mediated_a_referral_is_the_organisation_that_seals(mediation, tree, rendered):
+    court = Agency.objects.create(name="姑苏区人民法院诉前调解中心", kind=AgencyKind.COURT, division_code="320508")
+    mediation.referral = Referral.objects.create(ticket=mediation.ticket, agency=court, reason="诉前调解")
+    mediation.save()
+
+    mediation_agreement_pdf(mediation)
+
+    html = rendered[-1]
+    assert "调解组织（印章）：姑苏区人民法院诉前调解中心" in html and "经姑苏区人民法院诉前调解中心主持调解" in html
+    assert tree.grassroots.name not in html
 
 
 @pytest.mark.parametrize(
