@@ -117,7 +117,7 @@ def ensure_tree(members: int) -> None:
 
 def ensure_hotline(province):
     """A 12351 hotline operator: upper_staff at the provincial federation, with a fresh bearer token."""
-    from zhijia.accounts.models import ApiToken, Role, RoleAssignment, User
+    from zhijia.accounts.models import Role, RoleAssignment, User
 
     user, _ = User.objects.get_or_create(username=HOTLINE_USERNAME, defaults={"display_name": "热线话务员"})
     RoleAssignment.objects.get_or_create(user=user, union=province, role=Role.UPPER_STAFF)
@@ -410,3 +410,325 @@ def ensure_as_of(province_id: int, today: datetime.date, *, loaded: bool) -> Non
         cursor.execute("VACUUM (ANALYZE) cases_ticket")
         print(f"moved {moved:,} open tickets' deadlines {days} days on (loaded as of {row[0]}) in "
               f"{time.perf_counter() - started:.0f} s")
+
+
+# ---- Measuring ----------------------------------------------------------------------------------------------
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    cuts = statistics.quantiles(samples, n=100, method="inclusive")
+    return round(statistics.median(samples), 2), round(cuts[94], 2)
+
+
+def time_calls(fn, rounds: int) -> list[float]:
+    for _ in range(WARMUP):
+        fn()
+    samples = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def board_call(user, union):
+    from zhijia.cases.selectors import overdue_board
+    from zhijia.core.policy import forget_grants
+
+    def run():
+        forget_grants(user)  # a request loads the user's grants once: include that query
+        board = overdue_board(actor=user, union=union)
+        # What the page and API read of each row and of the per-union counts.
+        return board, [(t.number, t.union.name, t.step_due_on) for t in board.tickets], [u.name for u, _ in board.by_union]
+
+    return run
+
+
+def explain_board(label: str, fn) -> list[tuple[float, str]]:
+    """EXPLAIN (ANALYZE, BUFFERS) of each query one board call sends, as Django sends it, and each query's
+    median time over 10 plain runs. Returns (median ms, sql) per query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        fn()
+    timings = []
+    print(f"\n== {label}: {len(captured.captured_queries)} queries ==")
+    for index, query in enumerate(captured.captured_queries, 1):
+        sql = query["sql"]
+        samples = []
+        with connection.cursor() as cursor:
+            for _ in range(10):
+                started = time.perf_counter()
+                cursor.execute(sql)
+                cursor.fetchall()
+                samples.append((time.perf_counter() - started) * 1000)
+        median = statistics.median(samples)
+        timings.append((median, sql))
+        print(f"\n-- query {index}, median {median:.2f} ms over 10 runs: {sql if len(sql) < 1500 else sql[:1500] + ' …'}")
+        if "cases_ticket" in sql:
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+                print("\n".join(row[0] for row in cursor.fetchall()))
+    return timings
+
+
+# ---- The server and its clients -------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """`manage.py runserver --noreload` with the production settings, on a loopback port (no gunicorn in the
+    venv; runserver is threaded, keeps HTTP/1.1 connections alive and one database connection per thread)."""
+
+    def __init__(self, database_url: str):
+        from django.conf import settings
+
+        self.port = free_port()
+        self.log = tempfile.NamedTemporaryFile(prefix="bench-cases-server-", suffix=".log", delete=False)
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "zhijia.settings.prod",
+            "DATABASE_URL": database_url,
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            # The same keys as this process, which encrypted the loaded phones.
+            "ZHIJIA_PII_KEY": settings.PII_ENCRYPTION_KEY,
+            "ZHIJIA_PII_HASH_KEY": settings.PII_HASH_KEY,
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DJANGO_SECURE_SSL_REDIRECT": "0",  # plain HTTP on loopback; a TLS proxy does this in production
+            "DJANGO_SECURE_COOKIES": "0",
+            "PYTHONUNBUFFERED": "1",
+        }
+        self.process = subprocess.Popen(
+            [sys.executable, str(ROOT / "manage.py"), "runserver", "--noreload", f"127.0.0.1:{self.port}"],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+        )
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                break
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+                connection.request("GET", "/api/cases/overdue?union_id=1")
+                status = connection.getresponse().status
+                connection.close()
+                if status == 401:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.3)
+        self.stop()
+        sys.exit(f"the server did not start; its log:\n{self.tail()}")
+
+    def tail(self, lines: int = 40) -> str:
+        return "\n".join(Path(self.log.name).read_text(errors="replace").splitlines()[-lines:])
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+        Path(self.log.name).unlink(missing_ok=True)
+
+
+def run_intake(port: int, token: str, bodies: list[bytes], clients: int) -> dict:
+    """POST every body from `clients` threads, each over one keep-alive connection; time the whole run."""
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    lock = threading.Lock()
+    next_index = iter(range(len(bodies)))
+    latencies: list[float] = []
+    errors: list[tuple[int, str]] = []
+    created = 0
+
+    def client() -> None:
+        nonlocal created
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        while True:
+            with lock:
+                index = next(next_index, None)
+            if index is None:
+                break
+            started = time.perf_counter()
+            try:
+                connection.request("POST", "/api/cases/tickets", body=bodies[index], headers=headers)
+                response = connection.getresponse()
+                body = response.read()
+                status = response.status
+                if response.will_close:
+                    connection.close()
+                    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            except (OSError, http.client.HTTPException) as error:
+                status, body = 0, repr(error).encode()
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                if status == 201:
+                    created += 1
+                    latencies.append(elapsed)
+                else:
+                    errors.append((status, body.decode(errors="replace")[:500]))
+        connection.close()
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return {"seconds": time.perf_counter() - started, "created": created, "latencies": latencies, "errors": errors}
+
+
+def time_http_board(port: int, token: str, union_id: int, rounds: int) -> tuple[list[float], dict]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = {"Authorization": f"Bearer {token}"}
+    samples, body = [], {}
+    for index in range(WARMUP + rounds):
+        started = time.perf_counter()
+        connection.request("GET", f"/api/cases/overdue?union_id={union_id}", headers=headers)
+        response = connection.getresponse()
+        raw = response.read()
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status != 200:
+            sys.exit(f"GET /api/cases/overdue?union_id={union_id} answered {response.status}: {raw[:500]!r}")
+        if index >= WARMUP:
+            samples.append(elapsed)
+        body = json.loads(raw)
+    connection.close()
+    return samples, body
+
+
+# ---- Main -------------------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--tickets", type=int, default=1_000_000, help="tickets of the province (default 1,000,000)")
+    parser.add_argument("--intake", type=int, default=2000, help="tickets to POST through the API (default 2,000)")
+    parser.add_argument("--clients", type=int, default=4, help="concurrent API clients (default 4)")
+    parser.add_argument("--rounds", type=int, default=50, help="timed board calls per case (default 50)")
+    parser.add_argument("--members", type=int, default=10_000, help="members seeded with the tree (default 10,000)")
+    args = parser.parse_args()
+
+    url = os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
+    if not url.startswith(("postgres://", "postgresql://")):
+        sys.exit("bench/cases.py measures PostgreSQL: set DATABASE_URL=postgres://...")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhijia.settings.dev")
+    os.environ["DJANGO_DEBUG"] = "0"  # no query logging: it would skew the timings and hold every SQL string
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    sys.path.insert(0, str(ROOT))
+    ensure_database(url)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from zhijia.accounts.models import User
+    from zhijia.org.models import Level, Union
+
+    call_command("migrate", verbosity=0)
+    ensure_tree(args.members)
+    province = Union.objects.get(name="江苏省总工会", level=Level.PROVINCIAL)
+    city = Union.objects.get(name="苏州市总工会", level=Level.CITY)
+    hotline = ensure_hotline(province)
+    city_user = User.objects.get(username="city")
+    remove_earlier_intake(hotline)
+    tickets = ensure_tickets(province, args.tickets)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE cases_ticket")
+
+    # 1. The overdue board, in process.
+    cases = {"province": board_call(hotline, province), "city": board_call(city_user, city)}
+    boards = {name: fn()[0] for name, fn in cases.items()}
+    samples = {name: time_calls(fn, args.rounds) for name, fn in cases.items()}
+    for name, board in boards.items():
+        union = province if name == "province" else city
+        print(f"board of {union.name}: {board.overdue_total:,} overdue, {board.near_total:,} due within a working day,"
+              f" {len(board.tickets)} rows shown, {len(board.by_union)} child unions with overdue tickets")
+    query_times = {}
+    for name, fn in cases.items():
+        label = f"overdue_board for {'江苏省总工会 (hotline operator)' if name == 'province' else '苏州市总工会 (city)'}"
+        query_times[name] = explain_board(label, fn)
+
+    # 2. Intake and the board over HTTP, through the running server.
+    maker = TicketMaker(random.Random(SEED + int(time.time())), province.province_id, datetime.date.today())
+    bodies = [json.dumps(maker.intake_payload(), ensure_ascii=False).encode() for _ in range(args.intake + args.clients)]
+    hotline_token, city_token = issue_token(hotline), issue_token(city_user)
+    server = Server(url)
+    try:
+        server.wait_ready()
+        # One request per client first: the server imports the API and opens its connections on first use.
+        warm = run_intake(server.port, hotline_token, bodies[: args.clients], args.clients)
+        intake = run_intake(server.port, hotline_token, bodies[args.clients :], args.clients)
+        http_samples = {}
+        for name, (token, union) in {"city": (city_token, city), "province": (hotline_token, province)}.items():
+            http_samples[name] = time_http_board(server.port, token, union.pk, args.rounds)[0]
+        server_log = server.tail(15) if intake["errors"] or warm["errors"] else ""
+    finally:
+        server.stop()
+
+    errors = warm["errors"] + intake["errors"]
+    for status, body in errors[:20]:
+        print(f"intake error {status}: {body}")
+    if server_log:
+        print(f"server log (last lines):\n{server_log}")
+    rate = intake["created"] / intake["seconds"]
+
+    print(f"\n== figures: {tickets:,} tickets in 江苏省; {args.rounds} rounds after {WARMUP} warm-ups ==")
+    figures = {}
+    for name, values in samples.items():
+        p50, p95 = percentiles(values)
+        figures[f"board_{name}"] = {"p50_ms": p50, "p95_ms": p95}
+        print(f"overdue_board({name:>8}) in process: p50 {p50:7.2f} ms   p95 {p95:7.2f} ms")
+    for name, values in http_samples.items():
+        p50, p95 = percentiles(values)
+        figures[f"http_board_{name}"] = {"p50_ms": p50, "p95_ms": p95}
+        print(f"GET /api/cases/overdue ({name:>8}):  p50 {p50:7.2f} ms   p95 {p95:7.2f} ms")
+    for name, timings in query_times.items():
+        slowest = max(timings)
+        print(f"slowest query of the {name} board: {slowest[0]:.1f} ms of {sum(t for t, _ in timings):.1f} ms: "
+              f"{slowest[1][:160]} …")
+    intake_p50, intake_p95 = percentiles(intake["latencies"]) if len(intake["latencies"]) > 1 else (0.0, 0.0)
+    print(f"intake: {intake['created']:,} tickets created by POST /api/cases/tickets in {intake['seconds']:.1f} s "
+          f"from {args.clients} clients: {rate:,.1f} per second (per request p50 {intake_p50:.1f} ms, "
+          f"p95 {intake_p95:.1f} ms); {len(errors)} errors")
+    p50, p95 = figures["board_province"]["p50_ms"], figures["board_province"]["p95_ms"]
+    verdict = "met" if p95 < GOAL_P95_MS else "MISSED"
+    print(f"province overdue board: p50 {p50:.2f} ms, p95 {p95:.2f} ms; goal p95 < {GOAL_P95_MS} ms {verdict}")
+    load = [round(value, 2) for value in os.getloadavg()]
+    print(f"load average {load} on {os.cpu_count()} CPUs (other work on the machine shows up in p95)")
+    print(json.dumps({
+        "intake_per_s": round(rate, 1),
+        "intake_errors": len(errors),
+        "intake_requests": args.intake,
+        "intake_clients": args.clients,
+        "intake_p50_ms": intake_p50,
+        "intake_p95_ms": intake_p95,
+        "overdue_p50_ms": p50,
+        "overdue_p95_ms": p95,
+        "tickets": tickets,
+        "overdue_province": boards["province"].overdue_total,
+        "overdue_city": boards["city"].overdue_total,
+        "near_province": boards["province"].near_total,
+        "rounds": args.rounds,
+        "operations": figures,
+        "loadavg": load,
+    }, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

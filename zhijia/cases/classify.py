@@ -28,21 +28,24 @@ HEADER = ("type", "topic", "text")
 MAX_CHARS = 800
 
 # Chosen by cross-validation over the labelled set (bench/classify_eval.py prints the figures).
-ALPHA = 0.3  # additive smoothing of feature counts
-SCALE = 0.3  # NB treats overlapping words and bigrams as independent evidence; damping keeps confidences honest
-LEXICON_WEIGHT = 1.0  # log-odds added per lexicon word found
+ALPHA = 1.0  # additive smoothing of feature counts
+SCALE = 0.2  # NB treats overlapping words and bigrams as independent evidence; damping keeps confidences honest
+LEXICON_WEIGHT = 3.0  # log-odds added per lexicon word found
+PRIOR_WEIGHT = 1.0  # 1 keeps the class frequencies of the labelled set as the prior, 0 makes it uniform
+# The guideline lets new_form and women win over whatever else the text is about; their words count double.
+LABEL_WEIGHT = {Topic.NEW_FORM: 2.0, Topic.WOMEN: 2.0}
 
 # Words that point to a topic or a type. Substrings of the raw text; the longest match at a position wins,
 # so "工伤保险" counts once, for injury, not also as "保险".
 TOPIC_LEXICON: dict[str, tuple[str, ...]] = {
     Topic.WAGES: (
         "工资", "欠薪", "工钱", "薪水", "拖欠工资", "加班费", "最低工资", "克扣", "年终奖", "提成",
-        "绩效", "工资条", "欠条", "包工头", "底薪", "计件", "高温津贴", "发工资", "结账", "扣钱",
+        "绩效", "工资条", "欠条", "包工头", "底薪", "计件", "高温津贴", "发工资", "结账", "扣钱", "夜班费", "课时费",
     ),
     Topic.CONTRACT: (
         "劳动合同", "签合同", "试用期", "辞退", "开除", "解除合同", "解除劳动", "辞职", "离职证明",
         "经济补偿", "赔偿金", "劳务派遣", "派遣", "竞业限制", "违约金", "续签", "裁员", "调岗", "转正",
-        "自动离职", "双倍工资",
+        "自动离职", "双倍工资", "解雇", "押金", "身份证", "毕业证", "解约", "劳动关系",
     ),
     Topic.SOCIAL_INSURANCE: (
         "社保", "社会保险", "养老保险", "养老金", "医保", "医疗保险", "失业金", "失业保险", "公积金",
@@ -50,23 +53,23 @@ TOPIC_LEXICON: dict[str, tuple[str, ...]] = {
     ),
     Topic.INJURY: (
         "工伤", "职业病", "受伤", "摔伤", "骨折", "尘肺", "矽肺", "伤残", "劳动能力鉴定", "停工留薪",
-        "工伤保险", "砸伤", "压断", "烫伤",
+        "工伤保险", "砸伤", "压断", "烫伤", "扭伤", "卷伤", "心梗", "脑溢血", "车祸",
     ),
     Topic.HOURS: (
         "加班", "休息", "年假", "年休假", "休假", "工时", "调休", "单休", "大小周", "996", "婚假",
-        "丧假", "病假", "夜班", "值班", "陪产假", "育儿假", "事假", "旷工",
+        "丧假", "病假", "夜班", "值班", "陪产假", "育儿假", "事假", "旷工", "小时", "补休", "节假日", "下班后", "周末",
     ),
     Topic.WOMEN: (
         "怀孕", "孕期", "产假", "哺乳", "生育", "产检", "女职工", "女工", "女员工", "性骚扰", "流产",
-        "母婴室", "妈咪小屋", "两癌", "婚育",
+        "母婴室", "妈咪小屋", "两癌", "婚育", "骚扰", "动手动脚", "已婚", "喂奶", "女的",
     ),
     Topic.NEW_FORM: (
         "外卖", "骑手", "快递", "网约车", "滴滴", "美团", "饿了么", "闪送", "货拉拉", "代驾", "主播",
-        "直播", "众包", "跑单", "接单", "派单", "配送", "站长", "封号", "新就业形态", "职业伤害",
+        "直播", "众包", "跑单", "接单", "派单", "配送", "站长", "封号", "新就业形态", "职业伤害", "平台", "网点", "抽成", "超时", "账号",
     ),
     Topic.SAFETY: (
         "安全生产", "安全隐患", "隐患", "消防", "劳保", "防护", "安全帽", "安全带", "安全网", "中毒",
-        "爆炸", "通风", "中暑", "特种作业", "粉尘", "防毒", "高温",
+        "爆炸", "通风", "中暑", "特种作业", "粉尘", "防毒", "高温", "危险", "噪音", "瓦斯", "电线", "防护罩", "甲醛", "有毒", "出事", "检验",
     ),
     Topic.DEMOCRATIC: (
         "职代会", "职工代表", "职工大会", "厂务公开", "换届", "选举", "工会主席", "集体协商",
@@ -74,14 +77,14 @@ TOPIC_LEXICON: dict[str, tuple[str, ...]] = {
     ),
     Topic.OTHER: (
         "会员", "入会", "加入工会", "技能培训", "歧视", "食堂", "宿舍", "心理", "助学", "托管",
-        "联谊", "疗休养",
+        "联谊", "疗休养", "乙肝", "招聘", "骂人", "辱骂", "造谣", "名誉", "返乡", "夜校", "会员卡",
     ),
 }
 
 TYPE_LEXICON: dict[str, tuple[str, ...]] = {
     TicketType.CONSULT: (
         "想问", "请问", "问一下", "咨询", "是否", "算不算", "是不是", "合法吗", "怎么算", "对不对",
-        "可以吗", "多少天", "多久", "怎么领", "怎么办理", "有什么影响",
+        "可以吗", "多少天", "多久", "怎么领", "怎么办理", "有什么影响", "吗", "怎么", "多少", "哪里", "哪个", "要不要",
     ),
     TicketType.COMPLAINT: (
         "投诉", "举报", "反映", "不给", "拖欠", "一直不", "没发", "不发", "强制", "逼", "跑了", "没人管",
@@ -212,7 +215,10 @@ class _NaiveBayes:
         vocabulary = len(counts)
         denominators = [math.log(total + ALPHA * vocabulary) for total in totals]
         # A label with no examples (possible in a small fold) keeps a tiny prior rather than minus infinity.
-        self.prior = [math.log((docs[label] + 0.1) / (len(examples) + 0.1 * len(self.labels))) for label in self.labels]
+        self.prior = [
+            PRIOR_WEIGHT * math.log((docs[label] + 0.1) / (len(examples) + 0.1 * len(self.labels)))
+            for label in self.labels
+        ]
         self.weights = {
             feature: [math.log(c + ALPHA) - d for c, d in zip(per_label, denominators)]
             for feature, per_label in counts.items()
@@ -288,11 +294,12 @@ def _tokenizer() -> jieba.Tokenizer:
 
 
 def _normalise(text: str) -> str:
-    # NFKC folds full-width digits and letters; amounts and dates matter as "a number", not which one.
-    return _DIGITS.sub("0", unicodedata.normalize("NFKC", text).lower().strip()[:MAX_CHARS])
+    # NFKC folds full-width digits, letters and punctuation, which phones and IMEs mix freely.
+    return unicodedata.normalize("NFKC", text).lower().strip()[:MAX_CHARS]
 
 
 def _features(tokenizer: jieba.Tokenizer, text: str) -> frozenset[str]:
+    text = _DIGITS.sub("0", text)  # amounts and dates matter as "a number", not which one
     features = {"w:" + word for word in tokenizer.lcut(text) if _CJK_RUN.fullmatch(word)}
     for run in _CJK_RUN.findall(text):
         features.update("b:" + run[i : i + 2] for i in range(len(run) - 1))
@@ -325,7 +332,7 @@ def _lexicon_hits(text: str) -> tuple[tuple[str, ...], Counter, Counter]:
                 if word not in found:
                     found.append(word)
                 for axis, label in labels:
-                    (topic_hits if axis == "topic" else type_hits)[label] += 1
+                    (topic_hits if axis == "topic" else type_hits)[label] += LABEL_WEIGHT.get(label, 1.0)
                 i += length
                 break
         else:

@@ -29,6 +29,7 @@ CONTENT_RATINGS = (Rating.SATISFIED, Rating.BASIC)
 def dashboard_union(*, actor, union_id: int | str | None) -> Union:
     """The union a dashboard is about: the one named, if the actor may view it (else NotFound), or by
     default the highest union in which the actor holds a dashboard role."""
+    ticket_policy.require(actor, "dashboard")
     if union_id in (None, ""):
         roles = ticket_policy.rules["dashboard"]
         grants = sorted((g for g in grants_for(actor) if g.role in roles), key=lambda g: (g.path.count("/"), g.union_id))

@@ -150,8 +150,10 @@ def track(request):
     errors = FormErrors(fields=["number", "phone", "rating", "comment"])
     ticket = None
     if number or phone:
-        with errors.capture():
+        try:
             ticket = selectors.ticket_public(number=number, phone=phone)
+        except NotFound as exc:  # shown on the page: the worker mistyped, nothing to hide behind a 404
+            errors.add("form", exc.message)
     if ticket is not None and request.method == "POST":
         with errors.capture():
             services.ticket_rate_public(ticket=ticket, phone=phone, rating=request.POST.get("rating", ""),

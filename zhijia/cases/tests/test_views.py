@@ -1,0 +1,190 @@
+"""The cases pages: filing (worker and guest), tracking, staff handling, hotline, board, warnings, agencies."""
+
+import datetime
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from PIL import Image
+
+from zhijia.cases.models import RiskWarning, Ticket, TicketStatus
+from zhijia.cases.services import ticket_accept, ticket_resolve
+from zhijia.core.models import AuditLog
+from zhijia.core.notify import MemorySender
+
+FORM = dict(
+    type="complaint",
+    topic="wages",
+    complainant_name="王小明",
+    complainant_phone="13912345678",
+    employer_name="苏州精工机械有限公司",
+    division_code="320508",
+    description="公司已经两个月没有发工资了",
+    workers_affected="1",
+)
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def pages(tree, calendar):
+    return tree
+
+
+def test_home_lists_the_service(pages):
+    body = Client().get("/cases/").content.decode()
+    assert "我要反映问题" in body and "查询办理进度" in body
+    assert 'href="/cases/"' in Client().get("/").content.decode()  # the legal cloud is live on the home page
+
+
+def test_worker_files_with_attachment_and_sees_it_in_my_tickets(pages, worker, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    image = io.BytesIO()
+    Image.new("RGB", (3, 3)).save(image, format="JPEG")
+    client = logged_in(worker)
+    response = client.post("/cases/new/", {**FORM, "attachments": SimpleUploadedFile("工资条.jpg", image.getvalue())})
+    assert response.status_code == 302
+    ticket = Ticket.objects.get()
+    assert ticket.complainant_user == worker and ticket.channel == "web"
+    assert ticket.attachments.count() == 1
+    assert ticket.number in client.get(response["Location"]).content.decode()
+    assert ticket.number in client.get("/cases/mine/").content.decode()
+    detail = client.get(f"/cases/mine/{ticket.number}/").content.decode()
+    assert "已分派至苏州精工机械有限公司工会办理" in detail
+
+
+def test_bad_form_shows_messages_beside_fields_and_saves_nothing(pages, worker):
+    response = logged_in(worker).post("/cases/new/", {**FORM, "complainant_phone": "1234", "description": ""})
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert "请填写诉求内容" in body or "手机号码应为11位" in body
+    assert Ticket.objects.count() == 0
+
+
+def test_forbidden_file_type_is_refused(pages, worker):
+    fake = SimpleUploadedFile("合同.pdf", b"#!/bin/sh\nrm -rf /\n")
+    response = logged_in(worker).post("/cases/new/", {**FORM, "attachments": fake})
+    assert response.status_code == 422
+    assert "不是图片或PDF文件" in response.content.decode()
+    assert Ticket.objects.count() == 0
+
+
+def test_guest_needs_the_sms_code(pages, django_capture_on_commit_callbacks):
+    guest = Client()
+    response = guest.post("/cases/new/", {**FORM, "code": "123456"})
+    assert response.status_code == 422 and "验证码" in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        guest.post("/cases/new/verify/", {"complainant_phone": "13912345678"})
+    code = MemorySender.outbox[-1]["body"][6:12]
+    response = guest.post("/cases/new/", {**FORM, "code": code})
+    assert response.status_code == 302
+    ticket = Ticket.objects.get()
+    assert ticket.complainant_user is None
+    page = guest.get("/cases/track/", {"number": ticket.number, "phone": "13912345678"}).content.decode()
+    assert "已分派" in page
+    assert "未找到该工单" in guest.get("/cases/track/", {"number": ticket.number, "phone": "13900000000"}).content.decode()
+
+
+def test_staff_list_and_detail_mask_pii(file_ticket, officer, nanjing_staff):
+    ticket = file_ticket()
+    client = logged_in(officer)
+    listing = client.get("/cases/staff/").content.decode()
+    assert ticket.number in listing and "139****5678" in listing and "13912345678" not in listing
+    detail = client.get(f"/cases/staff/{ticket.number}/").content.decode()
+    assert "13912345678" not in detail and "查看完整号码" not in detail  # officers may not reveal
+    assert logged_in(nanjing_staff).get(f"/cases/staff/{ticket.number}/").status_code == 404
+    assert ticket.number not in logged_in(nanjing_staff).get("/cases/staff/").content.decode()
+
+
+def test_worker_is_kept_off_staff_pages(pages, worker):
+    client = logged_in(worker)
+    for url in ("/cases/staff/", "/cases/hotline/", "/cases/overdue/", "/cases/warnings/", "/cases/agency/"):
+        assert client.get(url).status_code == 403, url
+
+
+def test_chair_reveals_phone_and_it_is_audited(file_ticket, chair):
+    ticket = file_ticket()
+    response = logged_in(chair).post(f"/cases/staff/{ticket.number}/reveal/")
+    assert "13912345678" in response.content.decode()
+    assert AuditLog.objects.filter(action="ticket.reveal_pii", actor=chair).exists()
+
+
+def test_staff_handle_through_the_page_and_stale_form_is_refused(file_ticket, chair, officer):
+    ticket = file_ticket()
+    client = logged_in(chair)
+    response = client.post(f"/cases/staff/{ticket.number}/", {"action": "accept", "version": ticket.version})
+    assert response.status_code == 302
+    # the officer's page still carried the old version
+    stale = logged_in(officer).post(f"/cases/staff/{ticket.number}/",
+                                    {"action": "resolve", "resolution": "已办", "version": ticket.version})
+    assert stale.status_code == 422 and "已被他人更新" in stale.content.decode()
+    ticket.refresh_from_db()
+    response = client.post(f"/cases/staff/{ticket.number}/",
+                           {"action": "resolve", "resolution": "公司已补发工资", "version": ticket.version})
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.RESOLVED
+
+
+def test_hotline_console_answers_a_consult_on_the_spot(pages, city_staff):
+    client = logged_in(city_staff)
+    assert "12351 热线受理" in client.get("/cases/hotline/").content.decode()
+    response = client.post("/cases/hotline/", {**FORM, "type": "consult", "topic": "contract",
+                                                "description": "试用期可以约定多久", "answer": "最长不超过六个月"})
+    assert response.status_code == 302
+    ticket = Ticket.objects.get()
+    assert ticket.channel == "hotline" and ticket.status == TicketStatus.ARCHIVED
+
+
+def test_hotline_employer_search(file_ticket, city_staff):
+    file_ticket(employer_name="吴中精密制造厂", division_code="320506")
+    body = logged_in(city_staff).get("/cases/hotline/employers/", {"employer_name": "吴中"}).content.decode()
+    assert "吴中电子有限公司" in body  # has a union
+    assert "吴中精密制造厂" in body  # has tickets
+
+
+def test_overdue_board_page(file_ticket, city_staff):
+    ticket = file_ticket()
+    Ticket.objects.filter(pk=ticket.pk).update(step_due_on=datetime.date(2026, 1, 5))
+    body = logged_in(city_staff).get("/cases/overdue/").content.decode()
+    assert ticket.number in body and "姑苏区总工会" in body
+
+
+def test_warning_page_and_handling(file_ticket, chair, chair_b):
+    file_ticket(workers_affected=40)
+    warning = RiskWarning.objects.get()
+    assert "群体性" in logged_in(chair).get("/cases/warnings/").content.decode()
+    assert logged_in(chair_b).get(f"/cases/warnings/{warning.pk}/").status_code == 404
+    response = logged_in(chair).post(f"/cases/warnings/{warning.pk}/", {"note": "已约谈", "status": "handling"})
+    assert response.status_code == 302
+    warning.refresh_from_db()
+    assert warning.status == "handling"
+
+
+def test_agency_page_hides_the_complainant(file_ticket, chair, court, court_clerk):
+    from zhijia.cases.collab import referral_create
+
+    ticket = ticket_accept(actor=chair, ticket=file_ticket())
+    referral = referral_create(actor=chair, ticket=ticket, agency=court, reason="诉前调解")
+    client = logged_in(court_clerk)
+    body = client.get(f"/cases/agency/{referral.pk}/").content.decode()
+    assert ticket.description in body
+    assert "王小明" not in body and "5678" not in body
+    assert client.get(f"/cases/staff/{ticket.number}/").status_code == 404
+    client.post(f"/cases/agency/{referral.pk}/", {"action": "accept"})
+    referral.refresh_from_db()
+    assert referral.status == "accepted"
+
+
+def test_worker_rates_on_my_ticket_page(file_ticket, worker, chair):
+    ticket = ticket_resolve(actor=chair, ticket=ticket_accept(actor=chair, ticket=file_ticket()), resolution="已补发")
+    client = logged_in(worker)
+    assert "请评价办理结果" in client.get(f"/cases/mine/{ticket.number}/").content.decode()
+    client.post(f"/cases/mine/{ticket.number}/", {"rating": "satisfied"})
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.ARCHIVED and ticket.rating == "satisfied"
