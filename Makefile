@@ -31,11 +31,14 @@ demo: migrate
 	$(PY) manage.py seed_demo --members $(DEMO_MEMBERS) --if-empty
 
 run: demo
+	@$(PY) manage.py check_deadlines
 	@echo ""
 	@echo "  职工之家已启动: http://$(HOST):$(PORT)/"
 	@echo "  职工演示账号:     13800000000 / zhijia-demo-2026"
 	@echo "  基层工会演示账号: officer / zhijia-demo-2026  (基层工会主席)"
-	@echo "  上级工会演示账号: city / zhijia-demo-2026     (苏州市总工会)"
+	@echo "  上级工会演示账号: city / zhijia-demo-2026     (苏州市总工会，12351 热线受理、超期督办)"
+	@echo "  协作单位演示账号: court / zhijia-demo-2026    (法院诉调中心，只见移交的工单)"
+	@echo "  维权服务: http://$(HOST):$(PORT)/cases/"
 	@echo "  管理后台: http://$(HOST):$(PORT)/admin/  API 文档: http://$(HOST):$(PORT)/api/docs"
 	@echo ""
 	@trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \

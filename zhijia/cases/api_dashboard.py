@@ -51,7 +51,7 @@ class DashboardOut(Schema):
     date_to: datetime.date
     today: datetime.date
     total: int = Field(description="区间内受理的工单数")
-    open: int = Field(description="其中未办结（含待回访）")
+    open: int = Field(description="其中未结案（含已办结待回访）")
     overdue: int = Field(description="其中当前超期（未办结且本环节期限早于今天）")
     on_time: RateOut = Field(description="按期办结率：已办结工单中，办结日期不晚于办结期限的比例")
     satisfaction: RateOut = Field(description="满意率：已评价工单中，满意或基本满意的比例")

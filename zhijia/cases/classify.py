@@ -4,7 +4,7 @@ The suggestion is only shown; people always choose. Two multinomial Naive Bayes 
 jieba words and character bigrams are trained at first use from data/labelled_tickets.tsv, whose header
 states the labelling guideline. A hand-written lexicon of telling words adds fixed evidence on top, so a
 word the few hundred examples never saw still counts, and the words found are shown to the operator as the
-reason. Pure Python: the first call loads jieba's dictionary (about a second); later calls take well under 5 ms.
+reason. Pure Python: the first call loads jieba's dictionary (about a second); later calls take about 0.3 ms.
 """
 
 import logging
@@ -27,64 +27,66 @@ HEADER = ("type", "topic", "text")
 # Hotline notes can be long; the request is nearly always stated early, and this bounds the time per call.
 MAX_CHARS = 800
 
-# Chosen by cross-validation over the labelled set (bench/classify_eval.py prints the figures).
+# Chosen by cross-validation over the labelled set (bench/classify_eval.py prints the figures); neighbouring
+# values score within a point of these.
 ALPHA = 1.0  # additive smoothing of feature counts
-SCALE = 0.2  # NB treats overlapping words and bigrams as independent evidence; damping keeps confidences honest
+SCALE = 0.2  # NB counts overlapping words and bigrams as independent evidence; damping keeps confidences honest
 LEXICON_WEIGHT = 3.0  # log-odds added per lexicon word found
-PRIOR_WEIGHT = 1.0  # 1 keeps the class frequencies of the labelled set as the prior, 0 makes it uniform
 # The guideline lets new_form and women win over whatever else the text is about; their words count double.
 LABEL_WEIGHT = {Topic.NEW_FORM: 2.0, Topic.WOMEN: 2.0}
 
-# Words that point to a topic or a type. Substrings of the raw text; the longest match at a position wins,
-# so "工伤保险" counts once, for injury, not also as "保险".
+# Words that point to a topic or a type, matched in the text leftmost-longest: "加班费" counts once, for
+# wages, not also as "加班" for hours. A word may point to a topic and a type ("拖欠": wages, complaint).
 TOPIC_LEXICON: dict[str, tuple[str, ...]] = {
     Topic.WAGES: (
-        "工资", "欠薪", "工钱", "薪水", "拖欠工资", "加班费", "最低工资", "克扣", "年终奖", "提成",
-        "绩效", "工资条", "欠条", "包工头", "底薪", "计件", "高温津贴", "发工资", "结账", "扣钱", "夜班费", "课时费",
+        "工资", "欠薪", "工钱", "薪水", "拖欠工资", "加班费", "最低工资", "克扣", "年终奖", "提成", "绩效",
+        "工资条", "欠条", "包工头", "底薪", "计件", "高温津贴", "发工资", "结账", "扣钱", "夜班费", "课时费",
     ),
     Topic.CONTRACT: (
-        "劳动合同", "签合同", "试用期", "辞退", "开除", "解除合同", "解除劳动", "辞职", "离职证明",
-        "经济补偿", "赔偿金", "劳务派遣", "派遣", "竞业限制", "违约金", "续签", "裁员", "调岗", "转正",
-        "自动离职", "双倍工资", "解雇", "押金", "身份证", "毕业证", "解约", "劳动关系",
+        "劳动合同", "签合同", "试用期", "辞退", "开除", "解除合同", "解除劳动", "辞职", "离职证明", "经济补偿",
+        "赔偿金", "劳务派遣", "派遣", "竞业限制", "违约金", "续签", "裁员", "调岗", "转正", "自动离职",
+        "双倍工资", "解雇", "押金", "身份证", "毕业证", "解约", "劳动关系",
     ),
     Topic.SOCIAL_INSURANCE: (
-        "社保", "社会保险", "养老保险", "养老金", "医保", "医疗保险", "失业金", "失业保险", "公积金",
-        "五险一金", "退休金", "缴费基数", "断缴", "参保",
+        "社保", "社会保险", "养老保险", "养老金", "医保", "医疗保险", "失业金", "失业保险", "公积金", "五险一金",
+        "退休金", "缴费基数", "断缴", "参保",
     ),
     Topic.INJURY: (
-        "工伤", "职业病", "受伤", "摔伤", "骨折", "尘肺", "矽肺", "伤残", "劳动能力鉴定", "停工留薪",
-        "工伤保险", "砸伤", "压断", "烫伤", "扭伤", "卷伤", "心梗", "脑溢血", "车祸",
+        "工伤", "职业病", "受伤", "摔伤", "骨折", "尘肺", "矽肺", "伤残", "劳动能力鉴定", "停工留薪", "工伤保险",
+        "砸伤", "压断", "烫伤", "扭伤", "卷伤", "心梗", "脑溢血", "车祸",
     ),
     Topic.HOURS: (
-        "加班", "休息", "年假", "年休假", "休假", "工时", "调休", "单休", "大小周", "996", "婚假",
-        "丧假", "病假", "夜班", "值班", "陪产假", "育儿假", "事假", "旷工", "小时", "补休", "节假日", "下班后", "周末",
+        "加班", "休息", "年假", "年休假", "休假", "工时", "调休", "单休", "大小周", "996", "婚假", "丧假", "病假",
+        "夜班", "值班", "陪产假", "育儿假", "事假", "旷工", "小时", "补休", "节假日", "下班后", "周末",
     ),
     Topic.WOMEN: (
-        "怀孕", "孕期", "产假", "哺乳", "生育", "产检", "女职工", "女工", "女员工", "性骚扰", "流产",
-        "母婴室", "妈咪小屋", "两癌", "婚育", "骚扰", "动手动脚", "已婚", "喂奶", "女的",
+        "怀孕", "孕期", "产假", "哺乳", "生育", "产检", "女职工", "女工", "女员工", "性骚扰", "骚扰", "流产",
+        "母婴室", "妈咪小屋", "两癌", "婚育", "动手动脚", "已婚", "喂奶", "女的",
     ),
     Topic.NEW_FORM: (
-        "外卖", "骑手", "快递", "网约车", "滴滴", "美团", "饿了么", "闪送", "货拉拉", "代驾", "主播",
-        "直播", "众包", "跑单", "接单", "派单", "配送", "站长", "封号", "新就业形态", "职业伤害", "平台", "网点", "抽成", "超时", "账号",
+        "外卖", "骑手", "快递", "网约车", "滴滴", "美团", "饿了么", "闪送", "货拉拉", "代驾", "主播", "直播",
+        "众包", "跑单", "接单", "派单", "配送", "站长", "封号", "新就业形态", "职业伤害", "平台", "网点", "抽成",
+        "超时", "账号",
     ),
     Topic.SAFETY: (
-        "安全生产", "安全隐患", "隐患", "消防", "劳保", "防护", "安全帽", "安全带", "安全网", "中毒",
-        "爆炸", "通风", "中暑", "特种作业", "粉尘", "防毒", "高温", "危险", "噪音", "瓦斯", "电线", "防护罩", "甲醛", "有毒", "出事", "检验",
+        "安全生产", "安全隐患", "隐患", "消防", "劳保", "防护", "安全帽", "安全带", "安全网", "中毒", "爆炸",
+        "通风", "中暑", "特种作业", "粉尘", "防毒", "高温", "危险", "噪音", "瓦斯", "电线", "防护罩", "甲醛",
+        "有毒", "出事", "检验",
     ),
     Topic.DEMOCRATIC: (
-        "职代会", "职工代表", "职工大会", "厂务公开", "换届", "选举", "工会主席", "集体协商",
-        "集体合同", "成立工会", "组建工会", "工会经费", "征求意见", "规章制度",
+        "职代会", "职工代表", "职工大会", "厂务公开", "换届", "选举", "工会主席", "集体协商", "集体合同",
+        "成立工会", "组建工会", "工会经费", "征求意见", "规章制度",
     ),
     Topic.OTHER: (
-        "会员", "入会", "加入工会", "技能培训", "歧视", "食堂", "宿舍", "心理", "助学", "托管",
-        "联谊", "疗休养", "乙肝", "招聘", "骂人", "辱骂", "造谣", "名誉", "返乡", "夜校", "会员卡",
+        "会员", "入会", "加入工会", "技能培训", "歧视", "食堂", "宿舍", "心理", "助学", "托管", "联谊", "疗休养",
+        "乙肝", "招聘", "骂人", "辱骂", "造谣", "名誉", "返乡", "夜校", "会员卡",
     ),
 }
 
 TYPE_LEXICON: dict[str, tuple[str, ...]] = {
     TicketType.CONSULT: (
-        "想问", "请问", "问一下", "咨询", "是否", "算不算", "是不是", "合法吗", "怎么算", "对不对",
-        "可以吗", "多少天", "多久", "怎么领", "怎么办理", "有什么影响", "吗", "怎么", "多少", "哪里", "哪个", "要不要",
+        "想问", "请问", "问一下", "咨询", "是否", "算不算", "是不是", "合法吗", "怎么算", "对不对", "可以吗",
+        "多少天", "多久", "怎么领", "怎么办理", "有什么影响", "吗", "怎么", "多少", "哪里", "哪个", "要不要",
     ),
     TicketType.COMPLAINT: (
         "投诉", "举报", "反映", "不给", "拖欠", "一直不", "没发", "不发", "强制", "逼", "跑了", "没人管",
@@ -95,14 +97,14 @@ TYPE_LEXICON: dict[str, tuple[str, ...]] = {
         "告他们",
     ),
     TicketType.SERVICE: (
-        "困难", "帮扶", "救助", "助学", "补助", "慰问", "报名", "托管", "介绍", "心理咨询", "驿站",
-        "疗休养", "送温暖", "送清凉", "补贴",
+        "困难", "帮扶", "救助", "助学", "补助", "慰问", "报名", "托管", "介绍", "心理咨询", "驿站", "疗休养",
+        "送温暖", "送清凉", "补贴",
     ),
     TicketType.SUGGESTION: ("建议", "希望工会", "希望", "呼吁", "推动", "出台"),
 }
 
 _DIGITS = re.compile(r"\d+")
-_CJK_RUN = re.compile(r"[\u4e00-\u9fff0-9a-z]+")
+_RUN = re.compile(r"[\u4e00-\u9fff0-9a-z]+")  # Chinese, digits and Latin letters: what features are made of
 
 logger = logging.getLogger(__name__)
 
@@ -116,25 +118,21 @@ class Suggestion:
     keywords: tuple[str, ...]  # lexicon words found in the text, in reading order, for the operator to see why
 
 
-EMPTY = Suggestion(type=TicketType.CONSULT, topic=Topic.OTHER, type_confidence=0.0, topic_confidence=0.0, keywords=())
-
-
 def suggest(text: str) -> Suggestion:
     """Suggest a type and topic for a ticket description. Blank text gets consult/other at confidence 0."""
     text = _normalise(text or "")
     if not text:
-        return EMPTY
+        return Suggestion(
+            type=TicketType.CONSULT.value, topic=Topic.OTHER.value, type_confidence=0.0, topic_confidence=0.0,
+            keywords=(),
+        )
     model = _model()
-    features = model.features(text)
     keywords, type_hits, topic_hits = _lexicon_hits(text)
+    features = _features(model.tokenizer, text)
     kind, type_confidence = model.types.predict(features, type_hits)
     topic, topic_confidence = model.topics.predict(features, topic_hits)
     return Suggestion(
-        type=kind,
-        topic=topic,
-        type_confidence=type_confidence,
-        topic_confidence=topic_confidence,
-        keywords=keywords,
+        type=kind, topic=topic, type_confidence=type_confidence, topic_confidence=topic_confidence, keywords=keywords
     )
 
 
@@ -151,44 +149,48 @@ def read_labelled(path: Path = DATA_PATH) -> list[tuple[str, str, str]]:
             if fields != HEADER:
                 raise ValueError(f"{path.name}:{number}: expected the header {HEADER}, got {fields}")
             header_seen = True
-            continue
-        if len(fields) != 3 or fields[0] not in types or fields[1] not in topics or not fields[2].strip():
+        elif len(fields) == 3 and fields[0] in types and fields[1] in topics and fields[2].strip():
+            rows.append(fields)
+        else:
             raise ValueError(f"{path.name}:{number}: expected a type, a topic and a text, got {fields}")
-        rows.append(fields)
     return rows
 
 
 def evaluate(folds: int = 5, seed: int = 7) -> dict:
-    """Cross-validate over the labelled set: each row is predicted by a model trained without its fold.
+    """Cross-validate over the labelled set: each row is predicted by models trained without its fold.
 
-    Folds are stratified by (type, topic), so every fold sees every combination with enough rows.
-    Returns counts and accuracies, per-topic and per-type precision and recall, confusion matrices
-    (true label -> predicted label -> count) and the mean confidence, to compare with the accuracy.
+    Folds are stratified by (type, topic). Returns the counts and accuracies, precision and recall per type
+    and per topic, confusion matrices (true label -> predicted label -> count), and the mean confidence of
+    the suggestions, which should come out close to the accuracy.
     """
     rows = read_labelled()
     tokenizer = _model().tokenizer
-    prepared = [(kind, topic, _features(tokenizer, _normalise(text)), _lexicon_hits(_normalise(text))) for kind, topic, text in rows]
+    examples = []
+    for kind, topic, text in rows:
+        text = _normalise(text)
+        _, type_hits, topic_hits = _lexicon_hits(text)
+        examples.append((kind, topic, _features(tokenizer, text), type_hits, topic_hits))
     fold_of = _stratified_folds([(kind, topic) for kind, topic, _ in rows], folds, seed)
 
-    predicted: list[tuple[str, float, str, float]] = [None] * len(rows)  # type: ignore[list-item]
+    guesses: dict[int, tuple[str, float, str, float]] = {}
     for fold in range(folds):
-        train = [row for row, f in zip(prepared, fold_of) if f != fold]
-        types = _NaiveBayes(TicketType.values, [(features, kind) for kind, _, features, _ in train])
-        topics = _NaiveBayes(Topic.values, [(features, topic) for _, topic, features, _ in train])
-        for index, (_, _, features, (_, type_hits, topic_hits)) in enumerate(prepared):
+        train = [example for example, f in zip(examples, fold_of) if f != fold]
+        types = _NaiveBayes(TicketType.values, [(features, kind) for kind, _, features, _, _ in train])
+        topics = _NaiveBayes(Topic.values, [(features, topic) for _, topic, features, _, _ in train])
+        for index, (_, _, features, type_hits, topic_hits) in enumerate(examples):
             if fold_of[index] == fold:
-                predicted[index] = (*types.predict(features, type_hits), *topics.predict(features, topic_hits))
+                guesses[index] = (*types.predict(features, type_hits), *topics.predict(features, topic_hits))
 
     n = len(rows)
-    type_pairs = [(kind, guess[0]) for (kind, _, _), guess in zip(rows, predicted)]
-    topic_pairs = [(topic, guess[2]) for (_, topic, _), guess in zip(rows, predicted)]
+    type_pairs = [(kind, guesses[i][0]) for i, (kind, _, _) in enumerate(rows)]
+    topic_pairs = [(topic, guesses[i][2]) for i, (_, topic, _) in enumerate(rows)]
     return {
         "n": n,
         "folds": folds,
-        "type_accuracy": sum(a == b for a, b in type_pairs) / n,
-        "topic_accuracy": sum(a == b for a, b in topic_pairs) / n,
-        "type_mean_confidence": sum(guess[1] for guess in predicted) / n,
-        "topic_mean_confidence": sum(guess[3] for guess in predicted) / n,
+        "type_accuracy": sum(truth == guess for truth, guess in type_pairs) / n,
+        "topic_accuracy": sum(truth == guess for truth, guess in topic_pairs) / n,
+        "type_mean_confidence": sum(guess[1] for guess in guesses.values()) / n,
+        "topic_mean_confidence": sum(guess[3] for guess in guesses.values()) / n,
         "per_type": _per_label(TicketType.values, type_pairs),
         "per_topic": _per_label(Topic.values, topic_pairs),
         "confusion": {"type": _confusion(type_pairs), "topic": _confusion(topic_pairs)},
@@ -204,37 +206,32 @@ class _NaiveBayes:
     def __init__(self, labels: list[str], examples: list[tuple[frozenset[str], str]]):
         self.labels = list(labels)
         position = {label: i for i, label in enumerate(self.labels)}
-        docs = Counter(label for _, label in examples)
+        documents = Counter(label for _, label in examples)
         counts: dict[str, list[int]] = defaultdict(lambda: [0] * len(self.labels))
         totals = [0] * len(self.labels)
         for features, label in examples:
-            i = position[label]
-            totals[i] += len(features)
+            totals[position[label]] += len(features)
             for feature in features:
-                counts[feature][i] += 1
-        vocabulary = len(counts)
-        denominators = [math.log(total + ALPHA * vocabulary) for total in totals]
-        # A label with no examples (possible in a small fold) keeps a tiny prior rather than minus infinity.
-        self.prior = [
-            PRIOR_WEIGHT * math.log((docs[label] + 0.1) / (len(examples) + 0.1 * len(self.labels)))
-            for label in self.labels
-        ]
+                counts[feature][position[label]] += 1
+        denominators = [math.log(total + ALPHA * len(counts)) for total in totals]
+        # A label without examples (possible in a small fold) gets a tiny prior rather than minus infinity.
+        self.prior = [math.log((documents[label] + 0.1) / (len(examples) + 0.1 * len(self.labels))) for label in labels]
         self.weights = {
-            feature: [math.log(c + ALPHA) - d for c, d in zip(per_label, denominators)]
+            feature: [math.log(count + ALPHA) - denominator for count, denominator in zip(per_label, denominators)]
             for feature, per_label in counts.items()
         }
 
     def predict(self, features: frozenset[str], hits: Counter) -> tuple[str, float]:
+        """The most likely label and its posterior."""
         scores = list(self.prior)
         for feature in features:
             weights = self.weights.get(feature)
             if weights is not None:
-                scores = [s + w for s, w in zip(scores, weights)]
-        scores = [SCALE * s + LEXICON_WEIGHT * hits[label] for s, label in zip(scores, self.labels)]
+                scores = [score + weight for score, weight in zip(scores, weights)]
+        scores = [SCALE * score + LEXICON_WEIGHT * hits[label] for score, label in zip(scores, self.labels)]
         top = max(scores)
-        exps = [math.exp(s - top) for s in scores]
-        best = scores.index(top)
-        return self.labels[best], exps[best] / sum(exps)
+        total = sum(math.exp(score - top) for score in scores)
+        return self.labels[scores.index(top)], 1.0 / total
 
 
 @dataclass(frozen=True)
@@ -243,9 +240,6 @@ class _Model:
     types: _NaiveBayes
     topics: _NaiveBayes
 
-    def features(self, text: str) -> frozenset[str]:
-        return _features(self.tokenizer, text)
-
 
 _loaded: _Model | None = None
 _lock = threading.Lock()
@@ -253,13 +247,11 @@ _lock = threading.Lock()
 
 def _model() -> _Model:
     global _loaded
-    model = _loaded
-    if model is None:
+    if _loaded is None:
         with _lock:
             if _loaded is None:
                 _loaded = _build()
-            model = _loaded
-    return model
+    return _loaded
 
 
 def _build() -> _Model:
@@ -275,7 +267,7 @@ def _build() -> _Model:
 def _tokenizer() -> jieba.Tokenizer:
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
-    # jieba caches its parsed dictionary in a file; keep it with our other runtime files, not in the shared /tmp.
+    # jieba caches its parsed dictionary in a file; keep it with our runtime files rather than in the shared /tmp.
     cache_dir = Path(settings.VAR_DIR)
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
@@ -283,10 +275,6 @@ def _tokenizer() -> jieba.Tokenizer:
     except OSError:
         logger.warning("cannot create %s; jieba caches its dictionary in the system temporary directory", cache_dir)
     tokenizer.initialize()
-    for words in (*TOPIC_LEXICON.values(), *TYPE_LEXICON.values()):
-        for word in words:
-            if len(word) > 1:
-                tokenizer.add_word(word)
     return tokenizer
 
 
@@ -294,24 +282,24 @@ def _tokenizer() -> jieba.Tokenizer:
 
 
 def _normalise(text: str) -> str:
-    # NFKC folds full-width digits, letters and punctuation, which phones and IMEs mix freely.
+    # NFKC folds the full-width digits, letters and punctuation that phones and input methods mix freely.
     return unicodedata.normalize("NFKC", text).lower().strip()[:MAX_CHARS]
 
 
 def _features(tokenizer: jieba.Tokenizer, text: str) -> frozenset[str]:
     text = _DIGITS.sub("0", text)  # amounts and dates matter as "a number", not which one
-    features = {"w:" + word for word in tokenizer.lcut(text) if _CJK_RUN.fullmatch(word)}
-    for run in _CJK_RUN.findall(text):
+    features = {"w:" + word for word in tokenizer.lcut(text) if _RUN.fullmatch(word)}
+    for run in _RUN.findall(text):
         features.update("b:" + run[i : i + 2] for i in range(len(run) - 1))
     return frozenset(features)
 
 
 def _build_index() -> tuple[dict[str, list[tuple[str, str]]], int]:
     index: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for axis, lexicon in (("topic", TOPIC_LEXICON), ("type", TYPE_LEXICON)):
+    for axis, lexicon in (("type", TYPE_LEXICON), ("topic", TOPIC_LEXICON)):
         for label, words in lexicon.items():
             for word in words:
-                index[word].append((axis, str(label)))
+                index[word].append((axis, label.value))
     return dict(index), max(map(len, index))
 
 
@@ -319,20 +307,20 @@ _INDEX, _LONGEST = _build_index()
 
 
 def _lexicon_hits(text: str) -> tuple[tuple[str, ...], Counter, Counter]:
-    """Lexicon words in the text (leftmost-longest matches), and how many point to each type and topic."""
+    """The lexicon words in the text, and the weighted count of words pointing to each type and each topic."""
     found: list[str] = []
     type_hits: Counter = Counter()
     topic_hits: Counter = Counter()
     i = 0
     while i < len(text):
         for length in range(min(_LONGEST, len(text) - i), 0, -1):
-            word = text[i : i + length]
-            labels = _INDEX.get(word)
+            labels = _INDEX.get(text[i : i + length])
             if labels:
-                if word not in found:
-                    found.append(word)
+                if text[i : i + length] not in found:
+                    found.append(text[i : i + length])
                 for axis, label in labels:
-                    (topic_hits if axis == "topic" else type_hits)[label] += LABEL_WEIGHT.get(label, 1.0)
+                    hits = type_hits if axis == "type" else topic_hits
+                    hits[label] += LABEL_WEIGHT.get(label, 1.0)
                 i += length
                 break
         else:
@@ -349,7 +337,7 @@ def _stratified_folds(strata: list[tuple[str, str]], folds: int, seed: int) -> l
     for index, stratum in enumerate(strata):
         groups[stratum].append(index)
     fold_of = [0] * len(strata)
-    position = 0  # continues across groups, so small groups do not all land in fold 0
+    position = 0  # carries on across groups, so that small groups do not all start in fold 0
     for stratum in sorted(groups):
         members = groups[stratum]
         rng.shuffle(members)
@@ -362,12 +350,12 @@ def _stratified_folds(strata: list[tuple[str, str]], folds: int, seed: int) -> l
 def _per_label(labels: list[str], pairs: list[tuple[str, str]]) -> dict[str, dict]:
     result = {}
     for label in labels:
-        true_positive = sum(1 for truth, guess in pairs if truth == label and guess == label)
+        hits = sum(1 for truth, guess in pairs if truth == guess == label)
         actual = sum(1 for truth, _ in pairs if truth == label)
         predicted = sum(1 for _, guess in pairs if guess == label)
         result[label] = {
-            "precision": true_positive / predicted if predicted else 0.0,
-            "recall": true_positive / actual if actual else 0.0,
+            "precision": hits / predicted if predicted else 0.0,
+            "recall": hits / actual if actual else 0.0,
             "n": actual,
         }
     return result

@@ -58,7 +58,7 @@ def dashboard_export(*, actor, union: Union, date_from: datetime.date, date_to: 
             ["统计区间", f"{figures['date_from']:%Y-%m-%d} 至 {figures['date_to']:%Y-%m-%d}", "", ""],
             ["统计日期", f"{figures['today']:%Y-%m-%d}", "", ""],
             ["受理工单", figures["total"], "", ""],
-            ["未办结工单", figures["open"], "", ""],
+            ["未结案工单（含已办结待回访）", figures["open"], "", ""],
             ["当前超期", figures["overdue"], "", ""],
             ["按期办结率", _rate_text(on_time), on_time["numerator"], on_time["denominator"]],
             ["满意率", _rate_text(satisfaction), satisfaction["numerator"], satisfaction["denominator"]],

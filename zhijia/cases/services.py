@@ -14,7 +14,6 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from zhijia.accounts.models import RoleAssignment
 from zhijia.core import audit, notify
 from zhijia.core.errors import Conflict, ErrorCode, InvalidTransition, NotFound, ValidationFailed
 from zhijia.core.pii import lookup_hash
@@ -528,8 +527,11 @@ def deadlines_check(*, today: datetime.date | None = None) -> dict:
         Ticket.objects.filter(pk=ticket.pk).update(reminded_on=today)
         reminded += 1
     overdue = Ticket.objects.filter(step_due_on__lt=today).select_related("union", "escalated_to")
+    late_by: dict[datetime.date, int] = {}  # working days overdue, per distinct deadline
     for ticket in overdue.iterator(chunk_size=500):
-        target = _escalation_target(ticket, working_days_between(ticket.step_due_on, today))
+        if ticket.step_due_on not in late_by:
+            late_by[ticket.step_due_on] = working_days_between(ticket.step_due_on, today)
+        target = _escalation_target(ticket, late_by[ticket.step_due_on])
         if target is None or (ticket.escalated_to_id and ticket.escalated_to.depth <= target.depth):
             continue
         with transaction.atomic():
@@ -551,6 +553,3 @@ def deadlines_check(*, today: datetime.date | None = None) -> dict:
         escalated += 1
     return {"reminded": reminded, "escalated": escalated}
 
-
-def staff_union_ids(user) -> list[int]:
-    return list(RoleAssignment.objects.filter(user=user).values_list("union_id", flat=True))

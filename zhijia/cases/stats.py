@@ -32,7 +32,8 @@ def dashboard_union(*, actor, union_id: int | str | None) -> Union:
     ticket_policy.require(actor, "dashboard")
     if union_id in (None, ""):
         roles = ticket_policy.rules["dashboard"]
-        grants = sorted((g for g in grants_for(actor) if g.role in roles), key=lambda g: (g.path.count("/"), g.union_id))
+        grants = [grant for grant in grants_for(actor) if grant.role in roles]
+        grants.sort(key=lambda grant: (grant.path.count("/"), grant.union_id))
         if not grants:
             raise NotFound("您没有可查看统计的工会")
         union_id = grants[0].union_id

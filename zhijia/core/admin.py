@@ -157,16 +157,20 @@ class AuditLogAdmin(PolicyAdmin):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
-    """The working-day calendar is national data: system superusers keep it (e.g. next year's 调休)."""
-
-    list_display = ["date", "kind", "name"]
-    list_filter = ["kind"]
-    date_hierarchy = "date"
-    search_fields = ["name"]
+class SuperuserAdmin(admin.ModelAdmin):
+    """National configuration kept by system superusers (calendar, routing, deadlines, agencies)."""
 
     def _superuser(self, request, obj=None) -> bool:
         return request.user.is_active and request.user.is_superuser
 
     has_module_permission = has_view_permission = has_change_permission = _superuser
     has_add_permission = has_delete_permission = _superuser
+
+
+class CalendarDayAdmin(SuperuserAdmin):
+    """The working-day calendar is national data: system superusers keep it (e.g. next year's 调休)."""
+
+    list_display = ["date", "kind", "name"]
+    list_filter = ["kind"]
+    date_hierarchy = "date"
+    search_fields = ["name"]

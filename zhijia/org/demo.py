@@ -95,6 +95,10 @@ def seed_demo(*, members: int, seed: int = 2026, progress: Progress = None, batc
     with transaction.atomic():
         tree = _build_tree(rng, cities=[code for code, _ in cities], members=members)
         admin = _create_accounts(tree)
+        from zhijia.cases.demo import seed_cases_demo
+
+        seed_cases_demo(operator=User.objects.get(username="city"), officer=User.objects.get(username="officer"),
+                        officer_union=tree.officer_union, city=tree.city)
     if progress:
         progress(f"工会组织 {tree.count} 个已建好")
     created = seed_members(count=members, rng=rng, progress=progress, batch_size=batch_size)

@@ -31,6 +31,6 @@ class Command(BaseCommand):
         ))
         self.stdout.write(
             f"  职工 {WORKER_USERNAME}（王小明，尚未入会）、officer（{summary.officer_union.name}主席）、"
-            f"city（{summary.city.name}）、admin（{summary.province.name}系统管理员，可进管理后台），"
+            f"city（{summary.city.name}）、court（协作法院）、admin（{summary.province.name}系统管理员，可进管理后台），"
             f"密码均为 {DEMO_PASSWORD}"
         )
