@@ -425,7 +425,7 @@ def hotline(request):
                 messages.success(request, f"工单 {ticket.number} 已受理，分派至{ticket.union.name}")
             return redirect("cases:hotline")
     employer_attrs = mark_safe(
-        f'hx-get="{reverse("cases:employer_search")}" hx-trigger="keyup changed delay:300ms" '
+        f'hx-get="{reverse("cases:employer_search")}" hx-trigger="input changed delay:300ms" '
         'hx-target="#employer-results" autocomplete="off"'
     )
     return render(request, "cases/hotline.html", _form_context(values, errors, employer_attrs=employer_attrs),

@@ -123,7 +123,7 @@ def last_90(today):
 
 
 def test_city_figures_match_hand_count(tree, tickets, city_staff, today, django_assert_max_num_queries):
-    with django_assert_max_num_queries(7):  # grants, headline, 3 breakdowns, trend, employers — whatever the volume
+    with django_assert_max_num_queries(4):  # grants; counts per type×topic×status; trend; employers — whatever the volume
         figures = dashboard(actor=city_staff, union=tree.city, **last_90(today))
 
     assert figures["total"] == 7
