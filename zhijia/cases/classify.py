@@ -299,42 +299,46 @@ def _features(tokenizer: jieba.Tokenizer, text: str) -> frozenset[str]:
     return frozenset(features)
 
 
-def _build_index() -> tuple[dict[str, list[tuple[str, str]]], int]:
-    index: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for axis, lexicon in (("type", TYPE_LEXICON), ("topic", TOPIC_LEXICON)):
-        for label, words in lexicon.items():
-            for word in words:
-                index[word].append((axis, label.value))
-    return dict(index), max(map(len, index))
+class _Lexicon:
+    """One lexicon, matched leftmost-longest so that "加班费" counts once, for wages, not also as "加班"."""
+
+    def __init__(self, lexicon: dict[str, tuple[str, ...]]):
+        self.labels = {word: label.value for label, words in lexicon.items() for word in words}
+        self.longest = max(map(len, self.labels))
+        self.first_chars = frozenset(word[0] for word in self.labels)
+
+    def scan(self, text: str) -> list[tuple[int, str, str]]:
+        """(position, word, label) of each match."""
+        matches = []
+        i = 0
+        while i < len(text):
+            if text[i] in self.first_chars:
+                for length in range(min(self.longest, len(text) - i), 0, -1):
+                    label = self.labels.get(text[i : i + length])
+                    if label:
+                        matches.append((i, text[i : i + length], label))
+                        i += length - 1
+                        break
+            i += 1
+        return matches
 
 
-_INDEX, _LONGEST = _build_index()
-_FIRST_CHARS = frozenset(word[0] for word in _INDEX)
+_TYPE_WORDS = _Lexicon(TYPE_LEXICON)
+_TOPIC_WORDS = _Lexicon(TOPIC_LEXICON)
 
 
 def _lexicon_hits(text: str) -> tuple[tuple[str, ...], Counter, Counter]:
-    """The lexicon words in the text, and the weighted count of words pointing to each type and each topic."""
-    found: list[str] = []
-    type_hits: Counter = Counter()
+    """The lexicon words in the text, and the weighted count of words pointing to each type and each topic.
+
+    Types and topics are matched apart: "拖欠工资" is a wages word and its "拖欠" still says complaint.
+    """
+    type_matches, topic_matches = _TYPE_WORDS.scan(text), _TOPIC_WORDS.scan(text)
+    type_hits = Counter(label for _, _, label in type_matches)
     topic_hits: Counter = Counter()
-    i = 0
-    while i < len(text):
-        if text[i] not in _FIRST_CHARS:
-            i += 1
-            continue
-        for length in range(min(_LONGEST, len(text) - i), 0, -1):
-            labels = _INDEX.get(text[i : i + length])
-            if labels:
-                if text[i : i + length] not in found:
-                    found.append(text[i : i + length])
-                for axis, label in labels:
-                    hits = type_hits if axis == "type" else topic_hits
-                    hits[label] += LABEL_WEIGHT.get(label, 1.0)
-                i += length
-                break
-        else:
-            i += 1
-    return tuple(found), type_hits, topic_hits
+    for _, _, label in topic_matches:
+        topic_hits[label] += LABEL_WEIGHT.get(label, 1.0)
+    words = dict.fromkeys(word for _, word, _ in sorted(type_matches + topic_matches))
+    return tuple(words), type_hits, topic_hits
 
 
 # Evaluation --------------------------------------------------------------------------------------------------
