@@ -119,17 +119,24 @@ class Suggestion:
     keywords: tuple[str, ...]  # lexicon words found in the text, in reading order, for the operator to see why
 
 
+NOTHING = Suggestion(
+    type=TicketType.CONSULT.value, topic=Topic.OTHER.value, type_confidence=0.0, topic_confidence=0.0, keywords=()
+)
+
+
 def suggest(text: str) -> Suggestion:
-    """Suggest a type and topic for a ticket description. Blank text gets consult/other at confidence 0."""
+    """Suggest a type and topic for a ticket description.
+
+    Text with nothing to go on (blank, or not one word the model knows) gets consult/other at confidence 0.
+    """
     text = _normalise(text or "")
     if not text:
-        return Suggestion(
-            type=TicketType.CONSULT.value, topic=Topic.OTHER.value, type_confidence=0.0, topic_confidence=0.0,
-            keywords=(),
-        )
+        return NOTHING
     model = _model()
     keywords, type_hits, topic_hits = _lexicon_hits(text)
     features = _features(model.tokenizer, text)
+    if not keywords and not any(feature in model.types.weights for feature in features):
+        return NOTHING
     kind, type_confidence = model.types.predict(features, type_hits)
     topic, topic_confidence = model.topics.predict(features, topic_hits)
     return Suggestion(
@@ -337,8 +344,10 @@ def _lexicon_hits(text: str) -> tuple[tuple[str, ...], Counter, Counter]:
     topic_hits: Counter = Counter()
     for _, _, label in topic_matches:
         topic_hits[label] += LABEL_WEIGHT.get(label, 1.0)
-    words = dict.fromkeys(word for _, word, _ in sorted(type_matches + topic_matches))
-    return tuple(words), type_hits, topic_hits
+    words = list(dict.fromkeys(word for _, word, _ in sorted(type_matches + topic_matches)))
+    # Show "拖欠工资", not also the "拖欠" inside it.
+    shown = tuple(word for word in words if not any(word != other and word in other for other in words))
+    return shown, type_hits, topic_hits
 
 
 # Evaluation --------------------------------------------------------------------------------------------------
