@@ -15,6 +15,7 @@ urlpatterns = [
     path("mine/<str:number>/", views.my_ticket, name="my_ticket"),
     # Staff
     path("staff/", views.staff_list, name="staff_list"),
+    path("staff/export.xlsx", views.staff_export, name="staff_export"),
     path("staff/<str:number>/", views.staff_detail, name="staff_detail"),
     path("staff/<str:number>/reveal/", views.staff_reveal, name="staff_reveal"),
     path("staff/<str:number>/files/<int:attachment_id>/", views.attachment_download, name="attachment"),

@@ -207,11 +207,8 @@ def _chosen_union(request, key: str = "union") -> Union | None:
     return union_list(actor=request.user).filter(pk=union_id).first()
 
 
-@page
-def staff_list(request):
-    require_allowed(request.user, ticket_policy, "list")
-    union = _chosen_union(request)
-    filters = selectors.TicketFilters(
+def _list_filters(request) -> selectors.TicketFilters:
+    return selectors.TicketFilters(
         q=request.GET.get("q", ""),
         status=request.GET.get("status", ""),
         type=request.GET.get("type", ""),
@@ -219,6 +216,29 @@ def staff_list(request):
         overdue=request.GET.get("overdue") == "1",
         sort=request.GET.get("sort", "-created_at"),
     )
+
+
+@page
+def staff_export(request):
+    """The list as filtered, as .xlsx (complainants masked); audited."""
+    from .exports import tickets_xlsx
+
+    require_allowed(request.user, ticket_policy, "export")
+    union = _chosen_union(request)
+    filters = _list_filters(request)
+    tickets = selectors.ticket_list(actor=request.user, union=union, filters=filters, action="export")
+    data, _ = tickets_xlsx(actor=request.user, tickets=tickets, union=union,
+                           filters={k: v for k, v in request.GET.items() if v})
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="tickets-{datetime.date.today():%Y%m%d}.xlsx"'
+    return response
+
+
+@page
+def staff_list(request):
+    require_allowed(request.user, ticket_policy, "list")
+    union = _chosen_union(request)
+    filters = _list_filters(request)
     tickets, query = paginate(request, selectors.ticket_list(actor=request.user, union=union, filters=filters))
     return render(request, "cases/staff_list.html", {
         "page": tickets,
@@ -352,7 +372,7 @@ def staff_detail(request, number: str):
         "can_handle": can_handle and ticket.is_open,
         "can_callback": ticket_policy.can(request.user, "callback", ticket) and ticket.status == TicketStatus.RESOLVED,
         "can_reveal": ticket_policy.can(request.user, "reveal_pii", ticket),
-        "union_options": [("", "请选择")] + [(k, v) for k, v in _staff_unions(request.user) if k != str(ticket.union_id)],
+        "union_options": [("", "请选择")] + _transfer_options(request.user, ticket),
         "agency_options": [("", "请选择")] + [(str(a.pk), f"{a.name}（{a.get_kind_display()}）") for a in Agency.objects.filter(active=True)],
         "provider_options": [("", "请选择")] + [(str(p.pk), f"{p} {p.organization}") for p in providers],
         "rating_options": [("", "请选择")] + list(Rating.choices),
@@ -364,6 +384,19 @@ def staff_detail(request, number: str):
         "mediation_open": mediation is not None and mediation.outcome == MediationOutcome.PENDING,
         "today": datetime.date.today().isoformat(),
     }, status=422 if errors else 200)
+
+
+def _transfer_options(user, ticket, limit: int = 300) -> list[tuple[str, str]]:
+    """Where a ticket may be sent: up to the parent union, across to its other children (a grassroots union
+    handing a case to the street or industry federation beside it), or anywhere in the user's own reach."""
+    parent_path = ticket.union.path.rsplit("/", 2)[0] + "/" if ticket.union.parent_id else ticket.union.path
+    nearby = Union.objects.filter(path__startswith=parent_path, depth__lte=ticket.union.depth, status="active")
+    reach = union_list(actor=user).filter(status="active")
+    options = {}
+    for union in list(nearby.order_by("depth", "name")[:limit]) + list(reach.order_by("depth", "name")[:limit]):
+        if union.pk != ticket.union_id:
+            options.setdefault(str(union.pk), union.name)
+    return list(options.items())
 
 
 @page

@@ -188,3 +188,24 @@ def test_worker_rates_on_my_ticket_page(file_ticket, worker, chair):
     client.post(f"/cases/mine/{ticket.number}/", {"rating": "satisfied"})
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.ARCHIVED and ticket.rating == "satisfied"
+
+
+def test_export_masks_the_complainant_and_is_audited(file_ticket, city_staff, nanjing_staff):
+    import openpyxl
+
+    ticket = file_ticket()
+    response = logged_in(city_staff).get("/cases/staff/export.xlsx", {"status": "assigned"})
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[1][0] == ticket.number and rows[1][9] == "王**" and rows[1][10] == "139****5678"
+    assert "13912345678" not in str(rows) and ticket.description not in str(rows)
+    assert AuditLog.objects.filter(action="ticket.export", actor=city_staff, after__rows=1).exists()
+    other = logged_in(nanjing_staff).get("/cases/staff/export.xlsx")
+    assert len(list(openpyxl.load_workbook(io.BytesIO(other.content)).active.iter_rows())) == 1  # header only
+
+
+def test_grassroots_chair_can_send_a_ticket_up_or_across(file_ticket, tree, chair):
+    ticket = file_ticket()
+    body = logged_in(chair).get(f"/cases/staff/{ticket.number}/").content.decode()
+    assert f'value="{tree.county.pk}"' in body and f'value="{tree.regional.pk}"' in body
+    assert f'value="{tree.grassroots_c.pk}"' not in body
