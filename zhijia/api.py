@@ -72,6 +72,7 @@ def http_error(request, exc: HttpError):
 def _register_routers() -> None:
     from zhijia.accounts.api import router as accounts_router
     from zhijia.cases.api import router as cases_router
+    from zhijia.cases.api_dashboard import router as cases_dashboard_router
     from zhijia.core.api import router as core_router
     from zhijia.members.api import router as members_router
     from zhijia.members.api_bulk import router as members_bulk_router
@@ -83,6 +84,7 @@ def _register_routers() -> None:
     api.add_router("/members-bulk", members_bulk_router)
     api.add_router("/audit", core_router)
     api.add_router("/cases", cases_router)
+    api.add_router("/cases", cases_dashboard_router)
 
 
 _register_routers()

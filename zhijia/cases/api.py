@@ -3,7 +3,8 @@ the overdue board, referrals to partner agencies, mediation, legal aid and warni
 selectors scope what the caller may see, services check and write."""
 
 from django.http import HttpResponse
-from ninja import Query, Router, Status
+from ninja import File, Query, Router, Status
+from ninja.files import UploadedFile
 
 from zhijia.core.errors import ErrorCode, NotFound, ValidationFailed
 from zhijia.core.schemas import ERRORS, Page, paginate
@@ -15,6 +16,7 @@ from .models import Agency, LegalAidApplication, LegalAidProvider, Mediation
 from .permissions import ticket_policy
 from .schemas import (
     AgencyReferralOut,
+    AttachmentOut,
     AssignIn,
     BoardOut,
     CallbackIn,
@@ -224,6 +226,15 @@ def ticket_rate(request, number: str, payload: RateIn):
     ticket = services.ticket_rate(actor=request.auth, ticket=_ticket(request, number), rating=payload.rating,
                                   comment=payload.comment)
     return _public(ticket)
+
+
+@router.post("/tickets/{number}/attachments", tags=TICKETS, response={201: list[AttachmentOut], **ERRORS},
+             summary="补充材料（图片或PDF，multipart，字段名 files）")
+def ticket_attach(request, number: str, files: list[UploadedFile] = File(...)):
+    from .attachments import check_attachments
+
+    checked = check_attachments(list(files), field="files")
+    return Status(201, services.ticket_attach(actor=request.auth, ticket=_ticket(request, number), files=checked))
 
 
 @router.post("/tickets/{number}/reveal", tags=TICKETS, response={200: RevealOut, **ERRORS}, summary="查看诉求人完整联系电话（记入审计）")

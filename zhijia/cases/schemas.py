@@ -142,6 +142,13 @@ class TicketPatchIn(VersionIn):
     complexity: str | None = None
 
 
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+
+
 class RevealOut(Schema):
     complainant_phone: str
 

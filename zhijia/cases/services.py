@@ -47,6 +47,7 @@ for _name, _label in {
     "ticket.accept": "签收工单",
     "ticket.transfer": "转办工单",
     "ticket.update": "修改工单",
+    "ticket.attach": "补充材料",
     "ticket.resolve": "办结工单",
     "ticket.callback": "回访",
     "ticket.reopen": "重新办理",
@@ -475,6 +476,30 @@ def ticket_reopen(*, actor, ticket: Ticket, reason: str, expected_version: int |
         ticket.reopen_count += 1
         ticket.step_due_on = ticket.due_on = step_due(ticket.complexity, Step.HANDLE)
         return _apply(ticket, actor, "reopen", "工单已重新办理", note=reason, before=before)
+
+
+def ticket_attach(*, actor, ticket: Ticket, files: list[CheckedFile]) -> list[TicketAttachment]:
+    """Add evidence to an open ticket: the complainant or the handling union's staff."""
+    if not files:
+        raise ValidationFailed(ErrorCode.REQUIRED, "请选择要上传的文件", field="attachments")
+    from django.conf import settings
+
+    with transaction.atomic():
+        ticket = _locked(ticket, None)
+        ticket_policy.require(actor, "view", ticket)
+        if not ticket.is_open:
+            raise InvalidTransition("工单已归档，不能再补充材料")
+        if ticket.attachments.count() + len(files) > settings.TICKET_ATTACHMENT_MAX_FILES:
+            raise ValidationFailed(ErrorCode.INVALID, f"每个工单最多{settings.TICKET_ATTACHMENT_MAX_FILES}个附件",
+                                   field="attachments")
+        saved = []
+        for item in files:
+            attachment = TicketAttachment(ticket=ticket, name=item.name, content_type=item.content_type, size=len(item.data))
+            attachment.file.save(item.name, ContentFile(item.data), save=True)
+            saved.append(attachment)
+        _event(ticket, actor, "attach", f"补充了{len(saved)}份材料", from_status=ticket.status)
+        audit.record(actor=actor, action="ticket.attach", obj=ticket, after={"files": [a.name for a in saved]})
+    return saved
 
 
 def ticket_reveal_phone(*, actor, ticket: Ticket) -> str:

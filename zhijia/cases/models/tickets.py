@@ -168,6 +168,10 @@ class Ticket(models.Model):
         return (name[0] + "*" * (len(name) - 1)) if name else ""
 
     @property
+    def suggested_topic_label(self) -> str:
+        return Topic(self.suggested_topic).label if self.suggested_topic in Topic.values else ""
+
+    @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 

@@ -215,3 +215,18 @@ def test_overdue_board_counts_per_child(file_ticket, tree, city_staff, chair, mo
 def test_suggest_endpoint(api_tree, city_staff):
     body = bearer(city_staff).get("/api/cases/suggest", {"text": "老板拖欠了我们三个月工资"}).json()
     assert body["topic"] == "wages"
+
+
+def test_worker_adds_evidence_checked_by_content(file_ticket, worker, other_worker, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    ticket = file_ticket(actor=worker)
+    url = f"/api/cases/tickets/{ticket.number}/attachments"
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    refused = bearer(worker).post(url, {"files": [SimpleUploadedFile("a.pdf", b"<html>not a pdf</html>")]})
+    assert refused.status_code == 422 and refused.json()["code"] == "upload_forbidden_type"
+    assert bearer(other_worker).post(url, {"files": [SimpleUploadedFile("a.pdf", pdf)]}).status_code == 404
+    response = bearer(worker).post(url, {"files": [SimpleUploadedFile("劳动合同.pdf", pdf)]})
+    assert response.status_code == 201 and response.json()[0]["content_type"] == "application/pdf"
+    assert ticket.attachments.count() == 1

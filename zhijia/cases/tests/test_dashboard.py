@@ -18,12 +18,12 @@ from zhijia.cases.tests.conftest import ticket_data
 from zhijia.core.errors import NotFound, PermissionDenied, ValidationFailed
 from zhijia.core.models import AuditLog
 
-pytestmark = pytest.mark.urls("zhijia.cases.tests.dashboard_urls")
+
 
 D = datetime.timedelta
 PAGE = "/cases/dashboard/"
 EXPORT = "/cases/dashboard/export.xlsx"
-API = "/dash-api/cases/dashboard"
+API = "/api/cases/dashboard"
 PHONE = re.compile(r"1[3-9]\d{9}")
 
 
