@@ -49,8 +49,9 @@ browser-deps:
 	@packages=""; \
 	if [ ! -x /usr/bin/chromium ]; then packages="chromium"; fi; \
 	if ! fc-list :lang=zh 2>/dev/null | grep -q .; then packages="$${packages:+$$packages }fontconfig fonts-noto-cjk"; fi; \
+	if ! command -v pdftotext >/dev/null; then packages="$${packages:+$$packages }poppler-utils"; fi; \
 	if [ -n "$$packages" ]; then \
-	  echo "Installing Debian's $$packages for browser tests and PDF documents (CJK fonts)"; \
+	  echo "Installing Debian's $$packages for browser tests and PDF documents (CJK fonts, pdftotext)"; \
 	  if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$packages >/dev/null); \
 	  else (sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$packages >/dev/null); fi; \
 	fi

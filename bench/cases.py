@@ -2,8 +2,8 @@
 when the province holds a million tickets.
 
 On PostgreSQL (DATABASE_URL, default below; the database is created and migrated if missing) it builds the
-demo union tree (the same 3,951 unions as bench/subtree.py, with only a few members, who don't matter here),
-bulk-loads --tickets tickets for 江苏省 by COPY (skipped when already there), runs VACUUM ANALYZE, then:
+union tree a million-member demo seed gets (12 cities, 4,239 unions) with only a few members, who don't
+matter here, bulk-loads --tickets tickets for 江苏省 by COPY (skipped when already there), ANALYZEs, then:
 
 1. times `cases.selectors.overdue_board` in this process, as a request would run it (grants included), for
    江苏省总工会 as a provincial hotline operator and for 苏州市总工会 as the demo user "city", and prints the
@@ -96,8 +96,8 @@ def ensure_database(url: str) -> None:
 
 
 def ensure_tree(members: int) -> None:
-    """The demo tree of a million-member seed (12 cities, 82 counties, 3,951 unions) but only `members`
-    members: seed_demo sizes the tree by its member count, so its steps are called one by one here."""
+    """The demo tree of a million-member seed (all 12 cities, 40 enterprise unions per county) but only
+    `members` members: seed_demo sizes the tree by its member count, so its steps are called one by one here."""
     from django.db import transaction
 
     from zhijia.org import demo
@@ -112,11 +112,12 @@ def ensure_tree(members: int) -> None:
         demo._create_accounts(tree)
     demo.seed_members(count=members, rng=rng)
     demo._vacuum_analyze()
-    print(f"seeded the demo tree ({tree.count:,} unions) and {members:,} members in {time.perf_counter() - started:.0f} s")
+    seconds = time.perf_counter() - started
+    print(f"seeded the demo tree ({tree.count:,} unions) and {members:,} members in {seconds:.0f} s")
 
 
 def ensure_hotline(province):
-    """A 12351 hotline operator: upper_staff at the provincial federation, with a fresh bearer token."""
+    """A 12351 hotline operator: upper_staff at the provincial federation, so the whole province is in reach."""
     from zhijia.accounts.models import Role, RoleAssignment, User
 
     user, _ = User.objects.get_or_create(username=HOTLINE_USERNAME, defaults={"display_name": "热线话务员"})
@@ -155,6 +156,8 @@ class TicketMaker:
     """
 
     def __init__(self, rng: random.Random, province_id: int, today: datetime.date):
+        from django.utils import timezone
+
         from zhijia.core.workdays import add_working_days
         from zhijia.org import demo
         from zhijia.org.models import Kind, Level, Union
@@ -162,6 +165,7 @@ class TicketMaker:
         self.rng = rng
         self.province_id = province_id
         self.today = today
+        self.now = timezone.now()
         self.near = add_working_days(today, 1)
         population = dict(demo.CITIES)
         rows = list(Union.objects.filter(province_id=province_id, status="active").order_by("id").values_list(
@@ -201,7 +205,8 @@ class TicketMaker:
         from zhijia.core.generators import fake_credit_code
 
         if employer not in self.credit_codes:
-            self.credit_codes[employer] = fake_credit_code(self.rng, code, prefix="91") if self.rng.random() < share else ""
+            has_code = self.rng.random() < share
+            self.credit_codes[employer] = fake_credit_code(self.rng, code, prefix="91") if has_code else ""
         return self.credit_codes[employer]
 
     def employer(self, union: tuple) -> tuple[str, str]:
@@ -318,10 +323,10 @@ def ticket_row(maker: TicketMaker, phones: Phones, sequences: dict, tz) -> list:
     if escalated_to:
         escalated_at = datetime.datetime.combine(step_due_on + datetime.timedelta(days=1), datetime.time(2), tz)
     if status in ("resolved", "archived"):
-        resolved_at = created + datetime.timedelta(days=rng.randint(0, 25), hours=rng.randint(1, 9))
+        resolved_at = min(created + datetime.timedelta(days=rng.randint(0, 25), hours=rng.randint(1, 9)), maker.now)
         resolution = answer = rng.choice(RESOLUTIONS)
         if status == "archived":
-            closed_at = resolved_at + datetime.timedelta(days=rng.randint(1, 6))
+            closed_at = min(resolved_at + datetime.timedelta(days=rng.randint(1, 6)), maker.now)
             rating = rng.choices(["satisfied", "basic", "unsatisfied"], weights=[80, 15, 5])[0]
     day = created.date()
     sequence = sequences.get(day, BULK_SEQUENCE_FROM)
@@ -374,7 +379,8 @@ def ensure_tickets(province, target: int) -> int:
                     copy.write_row(ticket_row(maker, phones, sequences, tz))
         done += size
         elapsed = time.perf_counter() - started
-        print(f"  tickets {done:,}/{missing:,} in {elapsed:.0f} s (about {elapsed / done * (missing - done):.0f} s to go)")
+        remaining = elapsed / done * (missing - done)
+        print(f"  tickets {done:,}/{missing:,} in {elapsed:.0f} s (about {remaining:.0f} s to go)")
     with connection.cursor() as cursor:
         cursor.execute(f"VACUUM (ANALYZE) {quote(Ticket._meta.db_table)}")
     print(f"loaded {missing:,} tickets in {time.perf_counter() - started:.0f} s, then VACUUM (ANALYZE)")
@@ -387,12 +393,15 @@ def ensure_as_of(province_id: int, today: datetime.date, *, loaded: bool) -> Non
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TABLE IF NOT EXISTS {AS_OF_TABLE} (province_id bigint PRIMARY KEY, as_of date NOT NULL)")
+        cursor.execute(
+            f"CREATE TABLE IF NOT EXISTS {AS_OF_TABLE} (province_id bigint PRIMARY KEY, as_of date NOT NULL)"
+        )
         cursor.execute(f"SELECT as_of FROM {AS_OF_TABLE} WHERE province_id = %s", [province_id])
         row = cursor.fetchone()
         if row is None or loaded:
             cursor.execute(
-                f"INSERT INTO {AS_OF_TABLE} VALUES (%s, %s) ON CONFLICT (province_id) DO UPDATE SET as_of = EXCLUDED.as_of",
+                f"INSERT INTO {AS_OF_TABLE} VALUES (%s, %s) "
+                "ON CONFLICT (province_id) DO UPDATE SET as_of = EXCLUDED.as_of",
                 [province_id, today],
             )
             return
@@ -439,7 +448,8 @@ def board_call(user, union):
         forget_grants(user)  # a request loads the user's grants once: include that query
         board = overdue_board(actor=user, union=union)
         # What the page and API read of each row and of the per-union counts.
-        return board, [(t.number, t.union.name, t.step_due_on) for t in board.tickets], [u.name for u, _ in board.by_union]
+        rows = [(t.number, t.union.name, t.step_due_on) for t in board.tickets]
+        return board, rows, [u.name for u, _ in board.by_union]
 
     return run
 
@@ -465,7 +475,8 @@ def explain_board(label: str, fn) -> list[tuple[float, str]]:
                 samples.append((time.perf_counter() - started) * 1000)
         median = statistics.median(samples)
         timings.append((median, sql))
-        print(f"\n-- query {index}, median {median:.2f} ms over 10 runs: {sql if len(sql) < 1500 else sql[:1500] + ' …'}")
+        shown = sql if len(sql) < 1500 else sql[:1500] + " …"
+        print(f"\n-- query {index}, median {median:.2f} ms over 10 runs: {shown}")
         if "cases_ticket" in sql:
             with connection.cursor() as cursor:
                 cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
@@ -636,6 +647,7 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
     from django.db import connection
+    from django.utils import timezone
 
     from zhijia.accounts.models import User
     from zhijia.org.models import Level, Union
@@ -665,8 +677,9 @@ def main() -> None:
         query_times[name] = explain_board(label, fn)
 
     # 2. Intake and the board over HTTP, through the running server.
-    maker = TicketMaker(random.Random(SEED + int(time.time())), province.province_id, datetime.date.today())
-    bodies = [json.dumps(maker.intake_payload(), ensure_ascii=False).encode() for _ in range(args.intake + args.clients)]
+    maker = TicketMaker(random.Random(SEED + int(time.time())), province.province_id, timezone.localdate())
+    payloads = [maker.intake_payload() for _ in range(args.intake + args.clients)]
+    bodies = [json.dumps(payload, ensure_ascii=False).encode() for payload in payloads]
     hotline_token, city_token = issue_token(hotline), issue_token(city_user)
     server = Server(url)
     try:
