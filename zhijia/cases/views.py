@@ -310,16 +310,7 @@ def _run_action(request, ticket, action: str):
                                expected_version=version)
         return "已启动调解"
     if action in {"session", "conclude"}:
-        mediation = Mediation.objects.filter(ticket=ticket).first()
-        if mediation is None:
-            raise NotFound("该工单尚未启动调解")
-        if action == "session":
-            collab.mediation_session_add(actor=user, mediation=mediation, held_on=_date(post.get("held_on"), "held_on"),
-                                         place=post.get("place", ""), summary=post.get("summary", ""))
-            return "调解记录已保存"
-        collab.mediation_conclude(actor=user, mediation=mediation, outcome=post.get("outcome", ""),
-                                  agreement=post.get("agreement", ""), guidance=post.get("guidance", ""))
-        return "调解结果已记录"
+        return _mediation_step(user, Mediation.objects.filter(ticket=ticket).first(), action, post)
     if action == "legal_aid":
         collab.legal_aid_apply(actor=user, ticket=ticket, matter=post.get("matter", ""), expected_version=version)
         return "已提交法律援助申请"
@@ -348,12 +339,10 @@ def _run_action(request, ticket, action: str):
 @page
 def staff_detail(request, number: str):
     ticket = selectors.ticket_get(actor=request.user, number=number)
-    errors = FormErrors(fields=ACTION_FIELDS)
-    action = request.POST.get("action", "") if request.method == "POST" else ""
-    if action:
-        with errors.capture():
-            messages.success(request, _run_action(request, ticket, action))
-            return redirect("cases:staff_detail", number=number)
+    errors, action, done = _posted_action(request, lambda action: _run_action(request, ticket, action))
+    if done:
+        return redirect("cases:staff_detail", number=number)
+    if action:  # refused: show the ticket as it is now
         ticket = selectors.ticket_get(actor=request.user, number=number)
     can_handle = ticket_policy.can(request.user, "handle", ticket)
     mediation = Mediation.objects.filter(ticket=ticket).prefetch_related("sessions").first()
@@ -552,12 +541,10 @@ def agency_list(request):
 @page
 def agency_detail(request, referral_id: int):
     referral = selectors.agency_referral_get(user=request.user, referral_id=referral_id)
-    errors = FormErrors(fields=ACTION_FIELDS)
-    action = request.POST.get("action", "") if request.method == "POST" else ""
+    errors, action, done = _posted_action(request, lambda action: _run_agency_action(request, referral, action))
+    if done:
+        return redirect("cases:agency_detail", referral_id=referral_id)
     if action:
-        with errors.capture():
-            messages.success(request, _run_agency_action(request, referral, action))
-            return redirect("cases:agency_detail", referral_id=referral_id)
         referral = selectors.agency_referral_get(user=request.user, referral_id=referral_id)
     mediation = Mediation.objects.filter(ticket=referral.ticket, referral=referral).prefetch_related("sessions").first()
     return render(request, "cases/agency_detail.html", {
@@ -592,15 +579,31 @@ def _run_agency_action(request, referral, action: str) -> str:
         collab.mediation_start(actor=user, ticket=referral.ticket, applicant=post.get("applicant", ""),
                                respondent=post.get("respondent", ""), mediator=post.get("mediator", ""))
         return "已启动调解"
-    mediation = Mediation.objects.filter(ticket=referral.ticket, referral=referral).first()
+    if action in {"session", "conclude"}:
+        return _mediation_step(user, Mediation.objects.filter(ticket=referral.ticket, referral=referral).first(), action, post)
+    raise ValidationFailed("invalid", "未知操作", field="action")
+
+
+def _mediation_step(user, mediation, action: str, post) -> str:
+    """Record a mediation session or the outcome; shared by the union's and the agency's pages."""
     if mediation is None:
-        raise NotFound("尚未启动调解")
+        raise NotFound("该工单尚未启动调解")
     if action == "session":
         collab.mediation_session_add(actor=user, mediation=mediation, held_on=_date(post.get("held_on"), "held_on"),
                                      place=post.get("place", ""), summary=post.get("summary", ""))
         return "调解记录已保存"
-    if action == "conclude":
-        collab.mediation_conclude(actor=user, mediation=mediation, outcome=post.get("outcome", ""),
-                                  agreement=post.get("agreement", ""), guidance=post.get("guidance", ""))
-        return "调解结果已记录"
-    raise ValidationFailed("invalid", "未知操作", field="action")
+    collab.mediation_conclude(actor=user, mediation=mediation, outcome=post.get("outcome", ""),
+                              agreement=post.get("agreement", ""), guidance=post.get("guidance", ""))
+    return "调解结果已记录"
+
+
+def _posted_action(request, run) -> tuple[FormErrors, str, bool]:
+    """Run the form's `action` through `run(action)`; (errors, action, succeeded). On success the message
+    is flashed and the caller redirects; on refusal the errors go beside the fields."""
+    errors = FormErrors(fields=ACTION_FIELDS)
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    if action:
+        with errors.capture():
+            messages.success(request, run(action))
+            return errors, action, True
+    return errors, action, False

@@ -32,19 +32,21 @@ def hrss_clerk(tree):
     return user
 
 
+# One worker's wage complaint against the union's own company: the story most tests start from.
+TICKET = dict(
+    type="complaint",
+    topic="wages",
+    complainant_name="王小明",
+    complainant_phone="13912345678",
+    employer_name="苏州精工机械有限公司",
+    division_code="320508",
+    description="公司已经两个月没有发工资了，老板说资金周转困难",
+    workers_affected=1,
+)
+
+
 def ticket_data(**overrides):
-    values = dict(
-        type="complaint",
-        topic="wages",
-        complainant_name="王小明",
-        complainant_phone="13912345678",
-        employer_name="苏州精工机械有限公司",
-        division_code="320508",
-        description="公司已经两个月没有发工资了，老板说资金周转困难",
-        workers_affected=1,
-    )
-    values.update(overrides)
-    return TicketData(**values)
+    return TicketData(**{**TICKET, **overrides})
 
 
 @pytest.fixture

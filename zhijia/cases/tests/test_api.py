@@ -8,20 +8,11 @@ from django.test import Client
 
 from zhijia.accounts.models import ApiToken
 from zhijia.cases.models import LegalAidProvider, Ticket, TicketStatus
-from zhijia.cases.tests.conftest import ticket_data
+from zhijia.cases.tests.conftest import TICKET
 from zhijia.core.models import AuditLog
 from zhijia.core.notify import MemorySender
 
-PAYLOAD = dict(
-    type="complaint",
-    topic="wages",
-    complainant_name="王小明",
-    complainant_phone="13912345678",
-    employer_name="苏州精工机械有限公司",
-    division_code="320508",
-    description="公司已经两个月没有发工资了",
-    workers_affected=3,
-)
+PAYLOAD = {**TICKET, "workers_affected": 3}
 
 
 def bearer(user) -> Client:

@@ -10,19 +10,11 @@ from PIL import Image
 
 from zhijia.cases.models import RiskWarning, Ticket, TicketStatus
 from zhijia.cases.services import ticket_accept, ticket_resolve
+from zhijia.cases.tests.conftest import TICKET
 from zhijia.core.models import AuditLog
 from zhijia.core.notify import MemorySender
 
-FORM = dict(
-    type="complaint",
-    topic="wages",
-    complainant_name="王小明",
-    complainant_phone="13912345678",
-    employer_name="苏州精工机械有限公司",
-    division_code="320508",
-    description="公司已经两个月没有发工资了",
-    workers_affected="1",
-)
+FORM = {**TICKET, "workers_affected": "1"}
 
 
 def logged_in(user) -> Client:
