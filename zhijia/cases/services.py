@@ -239,6 +239,10 @@ def ticket_create(
     route = route_ticket(employer_name=data.employer_name, division_code=data.division_code)
     suggestion = _suggest(data.description)
     today = timezone.localdate()
+    # The number is taken in its own short transaction so the day's counter row is not held locked through
+    # the rest of intake (that serialized all intake, bench/cases.py). A rolled-back intake leaves a gap.
+    with transaction.atomic():
+        number = next_ticket_number(today)
     with transaction.atomic():
         member = None
         complainant_user = None
@@ -246,7 +250,7 @@ def ticket_create(
             complainant_user = actor
             member = Member.objects.filter(user=actor, status=MemberStatus.ACTIVE).first()
         ticket = Ticket.objects.create(
-            number=next_ticket_number(today),
+            number=number,
             type=data.type,
             topic=data.topic,
             suggested_type=suggestion.type if suggestion else "",
