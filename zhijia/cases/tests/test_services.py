@@ -340,3 +340,19 @@ def test_warning_handling_record(file_ticket, chair, chair_b):
     assert warning.status == "closed" and warning.notes.count() == 2
     with pytest.raises(InvalidTransition):
         warning_note(actor=chair, warning=warning, note="再记", status="handling")
+
+
+def test_staff_set_deadlines_replace_the_defaults(file_ticket, chair):
+    from zhijia.cases.models import DeadlineRule
+    from zhijia.core.workdays import add_working_days
+    from django.utils import timezone
+
+    DeadlineRule.objects.update_or_create(complexity="ordinary", step="handle", defaults={"working_days": 20})
+    ticket = services.ticket_accept(actor=chair, ticket=file_ticket())
+    assert ticket.due_on == add_working_days(timezone.localdate(), 20)
+
+
+def test_ticket_numbers_follow_each_other_within_a_day(file_ticket):
+    first, second = file_ticket(), file_ticket()
+    assert first.number[:10] == second.number[:10]
+    assert int(second.number[10:]) == int(first.number[10:]) + 1
