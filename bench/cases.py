@@ -8,7 +8,7 @@ matter here, bulk-loads --tickets tickets for 江苏省 by COPY (skipped when al
 1. times `cases.selectors.overdue_board` in this process, as a request would run it (grants included), for
    江苏省总工会 as a provincial hotline operator and for 苏州市总工会 as the demo user "city", and prints the
    EXPLAIN ANALYZE of each of its queries;
-2. starts the real server (`manage.py runserver --noreload`, production settings) on a free loopback port
+2. starts the real server (gunicorn, 2 workers × 4 threads, production settings) on a free loopback port
    and POSTs --intake tickets to /api/cases/tickets from --clients keep-alive connections with the
    operator's bearer token, then GETs /api/cases/overdue through it.
 
@@ -494,8 +494,8 @@ def free_port() -> int:
 
 
 class Server:
-    """`manage.py runserver --noreload` with the production settings, on a loopback port (no gunicorn in the
-    venv; runserver is threaded, keeps HTTP/1.1 connections alive and one database connection per thread)."""
+    """gunicorn with the production settings, as deployed: 2 worker processes (one per core) with 4 threads
+    each (the gthread worker keeps HTTP/1.1 connections alive), on a loopback port."""
 
     def __init__(self, database_url: str):
         from django.conf import settings
@@ -517,7 +517,8 @@ class Server:
             "PYTHONUNBUFFERED": "1",
         }
         self.process = subprocess.Popen(
-            [sys.executable, str(ROOT / "manage.py"), "runserver", "--noreload", f"127.0.0.1:{self.port}"],
+            [str(Path(sys.executable).with_name("gunicorn")), "zhijia.wsgi", "--workers", "2", "--threads", "4",
+             "--worker-class", "gthread", "--bind", f"127.0.0.1:{self.port}"],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
         )
 
