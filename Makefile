@@ -26,6 +26,7 @@ venv: $(VENV)/.installed
 migrate: venv
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py legal_load
 
 demo: migrate
 	$(PY) manage.py seed_demo --members $(DEMO_MEMBERS) --if-empty

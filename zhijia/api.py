@@ -74,6 +74,7 @@ def _register_routers() -> None:
     from zhijia.cases.api import router as cases_router
     from zhijia.cases.api_dashboard import router as cases_dashboard_router
     from zhijia.core.api import router as core_router
+    from zhijia.legal.api import router as legal_router
     from zhijia.members.api import router as members_router
     from zhijia.members.api_bulk import router as members_bulk_router
     from zhijia.org.api import router as org_router
@@ -85,6 +86,7 @@ def _register_routers() -> None:
     api.add_router("/audit", core_router)
     api.add_router("/cases", cases_router)
     api.add_router("/cases", cases_dashboard_router)
+    api.add_router("/legal", legal_router)
 
 
 _register_routers()

@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("zhijia.accounts.urls")),
     path("org/", include("zhijia.org.urls")),
     path("cases/", include("zhijia.cases.urls")),
+    path("legal/", include("zhijia.legal.urls")),
     path("", include("zhijia.members.urls")),
     path("", include("zhijia.core.urls")),
 ]

@@ -96,6 +96,8 @@ def ticket_new(request):
             "employer_name": membership.employer if membership else "",
             "division_code": membership.union.division_code if membership else "",
         }
+    if request.method == "GET":
+        values.update(_handoff_prefill(request))
     if request.method == "POST":
         with errors.capture():
             files = check_attachments(request.FILES.getlist("attachments"))
@@ -107,9 +109,30 @@ def ticket_new(request):
             ticket = services.ticket_create(actor=user, data=_ticket_data(request.POST), channel=channel,
                                             attachments=files, guest_phone_verified=verified)
             request.session["last_ticket"] = ticket.number
+            _link_legal_query(request, ticket)
             return redirect("cases:filed", number=ticket.number)
     return render(request, "cases/ticket_new.html", _form_context(values, errors, guest=not user.is_authenticated),
                   status=422 if errors else 200)
+
+
+def _handoff_prefill(request) -> dict:
+    """转人工 from the legal consultation: the question becomes the description (the worker can edit it)."""
+    from zhijia.legal.services import own_query
+
+    query = own_query(request, request.GET.get("legal_query", ""))
+    if query is None:
+        return {}
+    kind = request.GET.get("type", "consult")
+    return {"description": query.question, "type": kind if kind in TicketType.values else "consult",
+            "legal_query": str(query.pk)}
+
+
+def _link_legal_query(request, ticket) -> None:
+    from zhijia.legal.services import own_query, query_handoff
+
+    query = own_query(request, request.POST.get("legal_query", ""))
+    if query is not None:
+        query_handoff(query=query, ticket=ticket)
 
 
 @require_POST

@@ -15,7 +15,7 @@ SERVICE_AREAS = [
     ServiceArea("join", "入会与会员卡", "在线申请入会、电子会员卡、会员关系转接", "members:my"),
     ServiceArea("skills", "技术技能云", "技能培训、劳动和技能竞赛", None),
     ServiceArea("innovation", "创新创造云", "职工创新成果、技术难题对接", None),
-    ServiceArea("legal", "法务云", "12351维权投诉、进度查询、调解与法律援助", "cases:home"),
+    ServiceArea("legal", "法务云", "劳动法律咨询（条文依据）、12351维权投诉、调解与法律援助", "cases:home"),
     ServiceArea("health", "健康云", "职工健康服务、医疗互助", None),
     ServiceArea("jobs", "就业帮扶云", "岗位推荐、智能寻对匹配", None),
     ServiceArea("grassroots", "基层工会工作辅助云", "会员名册、入会审核、转接办理", "members:staff_home"),

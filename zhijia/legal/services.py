@@ -116,3 +116,25 @@ def query_feedback(*, query: LegalQuery, helpful: bool, comment: str = "") -> Le
     LegalQuery.objects.filter(pk=query.pk).update(helpful=helpful, comment=(comment or "").strip()[:500])
     query.refresh_from_db()
     return query
+
+
+def own_query(request, query_id) -> LegalQuery | None:
+    """A question asked in this browser session or by the signed-in user; None for anyone else's."""
+    if not str(query_id).isdigit():
+        return None
+    query = LegalQuery.objects.filter(pk=int(query_id)).first()
+    if query is None:
+        return None
+    if query.pk in request.session.get("legal_queries", []):
+        return query
+    if request.user.is_authenticated and query.user_id == request.user.pk:
+        return query
+    return None
+
+
+def query_handoff(*, query: LegalQuery, ticket) -> LegalQuery:
+    """Record that the question became a rights-protection ticket (转人工)."""
+    LegalQuery.objects.filter(pk=query.pk).update(ticket=ticket)
+    audit.record(actor=None, action="legal.handoff", obj=ticket, after={"legal_query": query.pk})
+    query.refresh_from_db()
+    return query

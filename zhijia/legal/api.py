@@ -1,0 +1,132 @@
+"""法务云 over the API: search the statutes, read articles and laws, ask for an answer, give feedback."""
+
+import datetime
+
+from ninja import Field, Router, Schema
+
+from zhijia.core.errors import NotFound
+from zhijia.core.schemas import ERRORS
+
+from . import answers, services
+from .models import Article, Law, LegalQuery
+from .retrieval import check_query, search
+from .search import is_labor_question
+
+router = Router(auth=None)
+TAGS = ["法务云"]
+
+
+class HitOut(Schema):
+    law: str
+    article: str
+    score: float
+    text: str
+    id: int
+    url: str
+
+
+class ArticleOut(Schema):
+    id: int
+    law: str = Field(alias="law.short_title")
+    law_title: str = Field(alias="law.title")
+    article: str = Field(alias="label")
+    number: int
+    part: str
+    chapter: str
+    section: str
+    text: str
+
+
+class LawOut(Schema):
+    id: int
+    title: str
+    short_title: str
+    kind: str
+    effective_date: datetime.date | None = None
+    articles: int = Field(0, alias="article_count")
+
+
+class AskIn(Schema):
+    q: str
+    k: int = 5
+
+
+class PointOut(Schema):
+    citation: str
+    sentence: str
+
+
+class AskOut(Schema):
+    query_id: int
+    labor_question: bool
+    mode: str
+    summary: str
+    points: list[PointOut]
+    next_steps: str
+    articles: list[HitOut]
+
+
+class FeedbackIn(Schema):
+    helpful: bool
+    comment: str = ""
+
+
+def _hits(results) -> list[dict]:
+    return [{"law": r.law, "article": r.article, "score": r.score, "text": r.text, "id": r.id, "url": r.url} for r in results]
+
+
+@router.get("/search", tags=TAGS, response={200: list[HitOut], **ERRORS}, summary="按问题检索法律条文（最相关的在前）")
+def legal_search(request, q: str = "", k: int = 10):
+    return _hits(search(q, k=k))
+
+
+@router.post("/ask", tags=TAGS, response={200: AskOut, **ERRORS}, summary="咨询：检索条文并给出解释")
+def legal_ask(request, payload: AskIn):
+    question = check_query(payload.q)
+    results = search(question, k=max(payload.k, 5))
+    labor = is_labor_question(question)
+    reply = answers.answer(question, results) if labor and results else None
+    record = services.query_record(question=question, user=request.user, article_ids=[r.id for r in results],
+                                   answer_mode=reply.mode if reply else "none")
+    request.session["legal_queries"] = (request.session.get("legal_queries", []) + [record.pk])[-20:]
+    return {
+        "query_id": record.pk,
+        "labor_question": labor,
+        "mode": reply.mode if reply else "none",
+        "summary": reply.summary if reply else "您的问题看起来不属于劳动法律问题，本服务只解答劳动领域的问题。",
+        "points": [{"citation": c, "sentence": s} for c, s in (reply.points if reply else [])],
+        "next_steps": answers.NEXT_STEPS,
+        "articles": _hits(results[: payload.k]),
+    }
+
+
+@router.post("/queries/{int:query_id}/feedback", tags=TAGS, response={204: None, **ERRORS}, summary="有帮助 / 没帮助")
+def legal_feedback(request, query_id: int, payload: FeedbackIn):
+    query = services.own_query(request, query_id)
+    if query is None:
+        raise NotFound()
+    services.query_feedback(query=query, helpful=payload.helpful, comment=payload.comment)
+    return 204, None
+
+
+@router.get("/articles/{int:article_id}", tags=TAGS, response={200: ArticleOut, **ERRORS}, summary="条文")
+def legal_article(request, article_id: int):
+    article = Article.objects.select_related("law").filter(pk=article_id, law__active=True).first()
+    if article is None:
+        raise NotFound()
+    return article
+
+
+@router.get("/laws", tags=TAGS, response={200: list[LawOut], **ERRORS}, summary="法律法规目录")
+def legal_laws(request):
+    from django.db.models import Count
+
+    return list(Law.objects.filter(active=True).annotate(article_count=Count("articles")).order_by("kind", "short_title"))
+
+
+@router.get("/laws/{int:law_id}/articles", tags=TAGS, response={200: list[ArticleOut], **ERRORS}, summary="一部法律的全部条文")
+def legal_law_articles(request, law_id: int):
+    law = Law.objects.filter(pk=law_id, active=True).first()
+    if law is None:
+        raise NotFound()
+    return list(law.articles.select_related("law"))
