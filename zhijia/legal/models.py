@@ -92,3 +92,27 @@ class LegalQuery(models.Model):
         verbose_name = "法律咨询记录"
         verbose_name_plural = "法律咨询记录"
         ordering = ["-created_at"]
+
+
+class MaternityExtension(models.Model):
+    """Days a province or city adds to the national 98-day maternity leave (its 人口与计划生育条例).
+    Data, not code: staff keep it current in the back office."""
+
+    division_prefix = models.CharField("行政区划代码前缀", max_length=6, unique=True, help_text="如 11 表示北京市")
+    region = models.CharField("地区", max_length=50)
+    extra_days = models.PositiveSmallIntegerField("延长天数")
+    source = models.CharField("依据", max_length=200)
+
+    class Meta:
+        verbose_name = "地方延长产假"
+        verbose_name_plural = "地方延长产假"
+        ordering = ["division_prefix"]
+
+    def __str__(self):
+        return f"{self.region} +{self.extra_days}天"
+
+    @classmethod
+    def for_division(cls, code: str) -> "MaternityExtension | None":
+        code = (code or "").strip()
+        prefixes = [code[:n] for n in range(2, min(len(code), 6) + 1)]
+        return cls.objects.filter(division_prefix__in=prefixes).order_by("-division_prefix").first() if prefixes else None
