@@ -107,3 +107,22 @@ def test_maternity_leave_national_and_regional(extensions):
     assert unknown.days == 98 and "尚未录入" in " ".join(unknown.lines)
     assert calc.maternity_leave(miscarriage_months=3).days == 15
     assert calc.maternity_leave(miscarriage_months=5).days == 42
+
+
+def test_calculator_page_shows_working_and_quotes_articles(db, tmp_path):
+    import shutil
+
+    from django.test import Client
+
+    from zhijia.legal.corpus import LAWS_DIR
+    from zhijia.legal.services import corpus_load
+
+    for name in ("劳动合同法.md", "劳动合同法实施条例.md"):
+        shutil.copy(LAWS_DIR / name, tmp_path / name)
+    corpus_load(directory=tmp_path)
+    body = Client().get("/legal/calc/", {"kind": "severance", "go": "1", "start": "2023-01-01", "end": "2026-01-01",
+                                         "monthly_wage": "8000", "local_average_wage": "10000"}).content.decode()
+    assert "24000.00" in body and "《劳动合同法》第四十七条" in body and "每满一年支付一个月工资" in body
+    bad = Client().get("/legal/calc/", {"kind": "severance", "go": "1", "start": "2023-01-01", "end": "",
+                                        "monthly_wage": "8000", "local_average_wage": "10000"}).content.decode()
+    assert "请填写日期" in bad
