@@ -130,3 +130,35 @@ def legal_law_articles(request, law_id: int):
     if law is None:
         raise NotFound()
     return list(law.articles.select_related("law"))
+
+
+class CitationOut(Schema):
+    law: str
+    article: str
+    id: int | None
+    text: str
+
+
+class CalcOut(Schema):
+    amount: str | None
+    days: int | None
+    lines: list[str]
+    articles: list[CitationOut]
+
+
+@router.get("/calc/{kind}", tags=TAGS, response={200: CalcOut, **ERRORS},
+            summary="计算器：severance 经济补偿 / overtime 加班工资 / leave 年休假 / probation 试用期 / maternity 产假")
+def legal_calc(request, kind: str):
+    """Parameters as on the page (e.g. severance: start, end, monthly_wage, local_average_wage, reason,
+    last_month_wage); the result lists the articles it rests on with their text."""
+    from .views_calc import CALCULATORS, cited_articles, run
+
+    if kind not in CALCULATORS:
+        raise NotFound("未知的计算器")
+    result = run(kind, request.GET)
+    articles = []
+    for (law, label), (_, article) in zip(result.articles, cited_articles(result.articles)):
+        articles.append({"law": law, "article": label, "id": article.pk if article else None,
+                         "text": article.text if article else ""})
+    return {"amount": str(result.amount) if result.amount is not None else None, "days": result.days,
+            "lines": result.lines, "articles": articles}

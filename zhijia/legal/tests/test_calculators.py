@@ -126,3 +126,13 @@ def test_calculator_page_shows_working_and_quotes_articles(db, tmp_path):
     bad = Client().get("/legal/calc/", {"kind": "severance", "go": "1", "start": "2023-01-01", "end": "",
                                         "monthly_wage": "8000", "local_average_wage": "10000"}).content.decode()
     assert "请填写日期" in bad
+
+
+def test_calculator_api(db):
+    from django.test import Client
+
+    body = Client().get("/api/legal/calc/overtime", {"monthly_wage": "4350", "workday_hours": "10"}).json()
+    assert body["amount"] == "375.00" and body["articles"][0]["law"] == "劳动法"
+    bad = Client().get("/api/legal/calc/overtime", {"monthly_wage": "-1", "workday_hours": "10"})
+    assert bad.status_code == 422 and bad.json()["field"] == "monthly_wage"
+    assert Client().get("/api/legal/calc/nope").status_code == 404
