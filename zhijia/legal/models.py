@@ -116,3 +116,5 @@ class MaternityExtension(models.Model):
         code = (code or "").strip()
         prefixes = [code[:n] for n in range(2, min(len(code), 6) + 1)]
         return cls.objects.filter(division_prefix__in=prefixes).order_by("-division_prefix").first() if prefixes else None
+
+from .models_docs import *  # noqa: E402,F401,F403  (劳动法治体检 and 一函两书)

@@ -17,6 +17,7 @@ nothing else.
 """
 
 import heapq
+import logging
 import math
 import time
 from collections import Counter, defaultdict
@@ -25,6 +26,8 @@ from dataclasses import dataclass, field
 
 from .expansion import expand_query
 from .text import STOPWORDS, bigrams, normalize, subwords, tokenize
+
+logger = logging.getLogger(__name__)
 
 # Core labor statutes first; statutes that touch work only in part after; the rest (the Civil Code, personal
 # information, family planning, medical insurance fund supervision) last. Unknown laws (local regulations and
@@ -204,9 +207,14 @@ class Index:
         index._headings = _Field(headings, r.k1, r.b)
         index._grams = _Field(grams, r.k1, r.b)
         if embedder is not None:
-            from .semantic import normalise_vector
+            from .semantic import EmbedderUnavailable, normalise_vector
 
-            index._vectors = [normalise_vector(v) for v in _embed_in_batches(embedder, [_embed_text(d) for d in docs])]
+            try:
+                vectors = _embed_in_batches(embedder, [_embed_text(doc) for doc in index.docs])
+            except EmbedderUnavailable:
+                logger.warning("embedder unavailable while building; searching with BM25 alone", exc_info=True)
+            else:
+                index._vectors = [normalise_vector(vector) for vector in vectors]
         index.build_seconds = time.perf_counter() - started
         return index
 
@@ -266,10 +274,15 @@ class Index:
 
     def _fused(self, query: str, scores: list[float], k: int) -> list[Hit]:
         """Reciprocal rank fusion of BM25 and cosine similarity to the question's embedding."""
-        from .semantic import cosine_scores, normalise_vector
+        from .semantic import EmbedderUnavailable, cosine_scores, normalise_vector
 
         r = self.ranking
-        vector = normalise_vector(self.embedder.embed([normalize(query)[:MAX_QUERY_CHARS]])[0])
+        try:
+            vector = normalise_vector(self.embedder.embed([normalize(query)[:MAX_QUERY_CHARS]])[0])
+        except EmbedderUnavailable:
+            logger.warning("embedder unavailable; answering with BM25 alone", exc_info=True)
+            top = heapq.nlargest(k, ((s, n) for n, s in enumerate(scores) if s > 0))
+            return [Hit(id=self.docs[n].id, score=round(s, 6)) for s, n in top]
         similarity = cosine_scores(vector, self._vectors)
         fused: dict[int, float] = defaultdict(float)
         for ranking in (scores, similarity):
