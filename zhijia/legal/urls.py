@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views, views_calc
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("laws/", views.law_list, name="law_list"),
     path("laws/<int:law_id>/", views.law_detail, name="law_detail"),
     path("articles/<int:article_id>/", views.article, name="article"),
+    path("", include("zhijia.legal.urls_docs")),
 ]
