@@ -11,7 +11,7 @@ from zhijia.legal import calculators as calc
 D = datetime.date
 
 
-@pytest.mark.parametrize("months,expected", [(0, "0"), (3, "0.5"), (6, "1"), (12, "1"), (40, "3.5"), (42, "4"), (150, "12.5")])
+@pytest.mark.parametrize("months,expected", [(0, "0"), (3, "0.5"), (6, "1"), (12, "1"), (40, "3.5"), (42, "4"), (147, "12.5"), (150, "13")])
 def test_compensation_months_half_month_rule(months, expected):
     assert calc.compensation_months(months) == Decimal(expected)
 
