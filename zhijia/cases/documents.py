@@ -1,7 +1,7 @@
 """Documents a case produces for the parties to sign: the 调解协议书 (mediation agreement) as an A4 PDF.
 
-Rendered from a Django template by WeasyPrint with the system's CJK fonts (Debian's fonts-noto-cjk,
-installed by `make browser-deps`); nothing is ever fetched from the network.
+Rendered from a Django template by `zhijia.core.pdf` (WeasyPrint, system CJK fonts, nothing fetched from
+the network). The HTML is rendered here rather than by `render_pdf` so tests can read what was printed.
 """
 
 from pathlib import Path
@@ -11,11 +11,11 @@ from django.utils import timezone
 
 from zhijia.cases.models import Mediation, MediationOutcome
 from zhijia.core.errors import InvalidTransition
+from zhijia.core.pdf import html_to_pdf
 
 TEMPLATE = "cases/mediation_agreement_pdf.html"
-# Relative URLs in the template resolve against its own folder; only file: and data: URLs are fetched.
-BASE_URL = (Path(__file__).resolve().parent / "templates" / "cases").as_uri() + "/"
-ALLOWED_PROTOCOLS = frozenset({"file", "data"})
+# Relative URLs in the template resolve against its own folder.
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates" / "cases"
 
 
 def mediation_agreement_pdf(mediation: Mediation) -> bytes:
@@ -44,13 +44,4 @@ def mediation_agreement_pdf(mediation: Mediation) -> bytes:
             "concluded_at": concluded_at,
         },
     )
-
-    # Imported here: loading WeasyPrint (Pango, HarfBuzz through cffi) takes about a second, which every
-    # process importing this module would otherwise pay at startup.
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
-    # WeasyPrint 70 calls `url_fetcher._fail_on_errors` when a fetch fails, so a plain function would crash
-    # on the first refusal: restrict its own fetcher instead.
-    fetcher = URLFetcher(allowed_protocols=ALLOWED_PROTOCOLS, allow_redirects=False)
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf()
+    return html_to_pdf(html, base_dir=TEMPLATE_DIR)

@@ -17,10 +17,13 @@ HEADER = ("pattern", "terms", "weight")
 
 @dataclass(frozen=True)
 class Expansion:
-    patterns: tuple[str, ...]
+    patterns: tuple[tuple[str, ...], ...]  # alternatives; each a set of substrings that must all occur
     terms: tuple[str, ...]
     weight: float
     line: int
+
+    def matches(self, text: str) -> bool:
+        return any(all(part in text for part in parts) for parts in self.patterns)
 
 
 class ExpansionTableError(ValueError):
@@ -42,7 +45,11 @@ def read_expansions(path: Path = EXPANSIONS_PATH) -> list[Expansion]:
             continue
         if len(columns) != 3:
             raise ExpansionTableError(f"{path.name}:{number}: expected 3 tab-separated columns, got {len(columns)}")
-        patterns = tuple(normalize(p.strip()) for p in columns[0].split("|") if p.strip())
+        patterns = tuple(
+            tuple(normalize(part.strip()) for part in alternative.split("&") if part.strip())
+            for alternative in columns[0].split("|")
+            if alternative.strip()
+        )
         terms = tuple(columns[1].split())
         try:
             weight = float(columns[2])
@@ -71,7 +78,7 @@ def expansions() -> list[Expansion]:
 
 def matching_rows(text: str, table: list[Expansion] | None = None) -> list[Expansion]:
     text = normalize(text)
-    return [row for row in (expansions() if table is None else table) if any(p in text for p in row.patterns)]
+    return [row for row in (expansions() if table is None else table) if row.matches(text)]
 
 
 def expand_query(text: str) -> list[tuple[str, float]]:

@@ -16,16 +16,12 @@ from pathlib import Path
 
 import jieba
 
-logger = logging.getLogger(__name__)
-
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 USERDICT_PATH = DATA_DIR / "userdict.txt"
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 
-# Runs of Chinese characters, Latin letters and digits; everything else separates words.
-_RUN = re.compile(r"[\u3400-\u9fff]+|[a-z0-9]+(?:[.+][a-z0-9]+)*")
 _CJK = re.compile(r"[\u3400-\u9fff]{2,}")
-_WORD = re.compile(r"[\u3400-\u9fffa-z0-9]")
+_WORD = re.compile(r"[\u3400-\u9fffa-z0-9]")  # a token with none of these is punctuation or space
 
 # What people add around a question that no statute says: pronouns, question words and particles, and the
 # everyday names of the parties (statutes say 用人单位 and 劳动者; the expansion table maps the everyday names).
@@ -37,7 +33,7 @@ STOPWORDS = frozenset(
     能 会 会不会 要 想 想要 请问 请 问 问一下 咨询 您 您好 你好 谢谢 麻烦 老师 律师 一下 一个 一些 一直 已经 现在 目前 当时 然后
     但是 但 可是 而且 并且 因为 所以 如果 要是 就 都 也 还 又 再 才 只 很 太 非常 特别 比较 真的 其实 应该 应当 需要 一定 到底
     究竟 违法吗 合法吗 对不对 行不行 好不好 该 该怎么办 怎么处理 处理 办 问题 情况 事情 有关 相关 法律 规定 法律规定
-    依据 根据 哪条 条款 吗? 对 把 被 给 让 在 从 到 向 为 以 于 上 下 里 中 后 前 时 时候 之后 之前 期间 有 没有 没 不 无
+    依据 根据 哪条 条款 对 把 被 给 让 在 从 到 向 为 以 于 上 下 里 中 后 前 时 时候 之后 之前 期间 有 没有 没 不 无
     公司 单位 老板 厂里 厂子 工厂 员工 职员 工人 打工 上班 干活 做 干 说 讲 告诉 知道 觉得 认为 出 来 去 回 拿
     """.split()
 )
@@ -102,26 +98,30 @@ def tokenize(text: str) -> list[str]:
     return [word for word in tokenizer().lcut(text, HMM=False) if _WORD.search(word)]
 
 
-def content_words(words: list[str]) -> list[str]:
-    return [word for word in words if word not in STOPWORDS and not (len(word) == 1 and not word.isalnum())]
-
-
-@lru_cache(maxsize=20000)
+@lru_cache(maxsize=50000)
 def subwords(word: str) -> tuple[str, ...]:
-    """Dictionary words inside a longer word: 解除劳动合同 -> 解除, 劳动, 合同, 劳动合同.
+    """The words a compound is made of, recursively: 解除劳动合同 -> 解除, 劳动合同, 劳动, 合同.
 
-    A compound the user dictionary keeps whole in one text may be split in another (解除与劳动者的劳动合同),
-    so both sides also index the parts the dictionary knows.
+    The user dictionary keeps 解除劳动合同 whole where it occurs, but a statute also says 解除与劳动者的劳动合同,
+    so both sides index the parts as well. A part is the compound's best segmentation once the compound itself
+    is ruled out, so 延长工作时间 gives 延长 and 工作时间, never the accidental 长工.
     """
     if len(word) < 3 or not _CJK.fullmatch(word):
         return ()
-    freq = tokenizer().FREQ
-    found = []
-    for size in range(len(word) - 1, 1, -1):
-        for start in range(len(word) - size + 1):
-            part = word[start : start + size]
-            if freq.get(part) and part not in found:
-                found.append(part)
+    segmenter = tokenizer()
+    dag = segmenter.get_DAG(word)
+    dag[0] = [end for end in dag[0] if end != len(word) - 1] or [0]
+    route: dict = {}
+    segmenter.calc(word, dag, route)
+    found: list[str] = []
+    start = 0
+    while start < len(word):
+        end = route[start][1] + 1
+        part = word[start:end]
+        if len(part) >= 2 and part not in found:
+            found.append(part)
+            found.extend(sub for sub in subwords(part) if sub not in found)
+        start = end
     return tuple(found)
 
 
