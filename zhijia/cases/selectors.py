@@ -159,3 +159,41 @@ def agency_referral_get(*, user, referral_id: int) -> Referral:
     if referral is None:
         raise NotFound()
     return referral
+
+
+# ---- Pickers for staff forms -------------------------------------------------------------------------------
+
+
+def transfer_targets(*, actor, ticket: Ticket, limit: int = 300) -> list[Union]:
+    """Where a ticket may be sent: up to the parent union, across to its other children (a grassroots union
+    handing a case to the street or industry federation beside it), or anywhere in the actor's own reach."""
+    from zhijia.org.selectors import union_list
+
+    parent_path = ticket.union.path.rsplit("/", 2)[0] + "/" if ticket.union.parent_id else ticket.union.path
+    nearby = Union.objects.filter(path__startswith=parent_path, depth__lte=ticket.union.depth, status="active")
+    reach = union_list(actor=actor).filter(status="active")
+    targets: dict[int, Union] = {}
+    for union in list(nearby.order_by("depth", "name")[:limit]) + list(reach.order_by("depth", "name")[:limit]):
+        if union.pk != ticket.union_id:
+            targets.setdefault(union.pk, union)
+    return list(targets.values())
+
+
+def employer_suggestions(*, actor, prefix: str, limit: int = 8) -> list[tuple[str, str, str]]:
+    """(employer name, division code, why) for what a hotline operator has typed: employers with a union of
+    their own first, then employers of earlier tickets the operator may see."""
+    prefix = (prefix or "").strip()
+    if len(prefix) < 2:
+        return []
+    unions = Union.objects.filter(name__startswith=prefix, kind__in=["enterprise", "institution"], status="active")
+    results = [(u.name.removesuffix("工会"), u.division_code, "已建工会") for u in unions.order_by("name")[:limit]]
+    seen = {name for name, _, _ in results}
+    earlier = (
+        ticket_list(actor=actor).filter(employer_name__startswith=prefix)
+        .values_list("employer_name", "division_code").order_by().distinct()[:limit]
+    )
+    for name, code in earlier:
+        if name not in seen:
+            results.append((name, code, "有工单记录"))
+            seen.add(name)
+    return results

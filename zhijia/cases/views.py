@@ -12,7 +12,6 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from zhijia.core.errors import NotFound, PermissionDenied, ValidationFailed
-from zhijia.core.validators import divisions
 from zhijia.core.views import FormErrors, page, paginate, require_allowed
 from zhijia.members.selectors import my_active_membership
 from zhijia.org.models import Union
@@ -398,17 +397,8 @@ def staff_detail(request, number: str):
     }, status=422 if errors else 200)
 
 
-def _transfer_options(user, ticket, limit: int = 300) -> list[tuple[str, str]]:
-    """Where a ticket may be sent: up to the parent union, across to its other children (a grassroots union
-    handing a case to the street or industry federation beside it), or anywhere in the user's own reach."""
-    parent_path = ticket.union.path.rsplit("/", 2)[0] + "/" if ticket.union.parent_id else ticket.union.path
-    nearby = Union.objects.filter(path__startswith=parent_path, depth__lte=ticket.union.depth, status="active")
-    reach = union_list(actor=user).filter(status="active")
-    options = {}
-    for union in list(nearby.order_by("depth", "name")[:limit]) + list(reach.order_by("depth", "name")[:limit]):
-        if union.pk != ticket.union_id:
-            options.setdefault(str(union.pk), union.name)
-    return list(options.items())
+def _transfer_options(user, ticket) -> list[tuple[str, str]]:
+    return [(str(union.pk), union.name) for union in selectors.transfer_targets(actor=user, ticket=ticket)]
 
 
 @page
@@ -481,19 +471,8 @@ def hotline(request):
 def employer_search(request):
     """HTMX: employers matching what the operator typed: unions' employers and employers of earlier tickets."""
     require_allowed(request.user, ticket_policy, "intake")
-    q = request.GET.get("employer_name", "").strip()
-    results = []
-    if len(q) >= 2:
-        unions = Union.objects.filter(name__startswith=q, kind__in=["enterprise", "institution"], status="active")
-        results = [(u.name.removesuffix("工会"), u.division_code, "已建工会") for u in unions.order_by("name")[:8]]
-        seen = {name for name, _, _ in results}
-        for name, code in selectors.ticket_list(actor=request.user).filter(employer_name__startswith=q).values_list(
-            "employer_name", "division_code"
-        ).order_by().distinct()[:8]:
-            if name not in seen:
-                results.append((name, code, "有工单记录"))
-                seen.add(name)
-    return render(request, "cases/_employers.html", {"results": results, "divisions": divisions()})
+    results = selectors.employer_suggestions(actor=request.user, prefix=request.GET.get("employer_name", ""))
+    return render(request, "cases/_employers.html", {"results": results})
 
 
 # ---- Supervision: overdue board and warnings ----------------------------------------------------------------

@@ -8,9 +8,9 @@ from zhijia.core.errors import NotFound
 from zhijia.core.schemas import ERRORS
 
 from . import answers, services
-from .models import Article, Law, LegalQuery
-from .retrieval import check_query, search
-from .search import is_labor_question
+from .models import Article, Law
+from .consult import legal_consult
+from .retrieval import search
 
 router = Router(auth=None)
 TAGS = ["法务云"]
@@ -82,21 +82,16 @@ def legal_search(request, q: str = "", k: int = 10):
 
 @router.post("/ask", tags=TAGS, response={200: AskOut, **ERRORS}, summary="咨询：检索条文并给出解释")
 def legal_ask(request, payload: AskIn):
-    question = check_query(payload.q)
-    results = search(question, k=max(payload.k, 5))
-    labor = is_labor_question(question)
-    reply = answers.answer(question, results) if labor and results else None
-    record = services.query_record(question=question, user=request.user, article_ids=[r.id for r in results],
-                                   answer_mode=reply.mode if reply else "none")
-    request.session["legal_queries"] = (request.session.get("legal_queries", []) + [record.pk])[-20:]
+    consultation = legal_consult(question=payload.q, user=request.user, session=request.session, k=max(payload.k, 5))
+    reply = consultation.answer
     return {
-        "query_id": record.pk,
-        "labor_question": labor,
+        "query_id": consultation.record.pk,
+        "labor_question": consultation.labor_question,
         "mode": reply.mode if reply else "none",
         "summary": reply.summary if reply else "您的问题看起来不属于劳动法律问题，本服务只解答劳动领域的问题。",
         "points": [{"citation": c, "sentence": s} for c, s in (reply.points if reply else [])],
         "next_steps": answers.NEXT_STEPS,
-        "articles": _hits(results[: payload.k]),
+        "articles": _hits(consultation.results[: payload.k]),
     }
 
 

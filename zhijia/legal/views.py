@@ -8,10 +8,9 @@ from django.views.decorators.http import require_POST
 
 from zhijia.core.errors import ValidationFailed
 
-from . import answers, services
+from . import services
+from .consult import legal_consult
 from .models import Article, Law, LawKind, LegalQuery
-from .retrieval import search
-from .search import is_labor_question
 
 EXAMPLES = ["公司不给加班费怎么办", "干了三年被辞退能赔多少", "试用期最长可以约定多久", "怀孕了公司要把我辞退", "年假一年有几天"]
 
@@ -21,17 +20,13 @@ def ask(request):
     context = {"q": question, "examples": EXAMPLES}
     if question:
         try:
-            results = search(question, k=10)
+            consultation = legal_consult(question=question, user=request.user, session=request.session)
         except ValidationFailed as exc:  # empty, too long, not Chinese: say how to ask, never an error page
             context["error"] = exc.message
             return render(request, "legal/ask.html", context)
-        outside = not is_labor_question(question)
-        reply = None if outside or not results else answers.answer(question, results)
-        record = services.query_record(question=question, user=request.user, article_ids=[r.id for r in results],
-                                       answer_mode=reply.mode if reply else "none")
-        request.session.setdefault("legal_queries", [])
-        request.session["legal_queries"] = (request.session["legal_queries"] + [record.pk])[-20:]
-        context.update(results=results[:5], more=results[5:], answer=reply, outside=outside, record=record)
+        results = consultation.results
+        context.update(results=results[:5], more=results[5:], answer=consultation.answer,
+                       outside=not consultation.labor_question, record=consultation.record)
     return render(request, "legal/ask.html", context)
 
 

@@ -356,3 +356,14 @@ def test_ticket_numbers_follow_each_other_within_a_day(file_ticket):
     first, second = file_ticket(), file_ticket()
     assert first.number[:10] == second.number[:10]
     assert int(second.number[10:]) == int(first.number[10:]) + 1
+
+
+def test_check_deadlines_command(file_ticket, chair):
+    import io
+
+    from django.core.management import call_command
+
+    ticket = services.ticket_accept(actor=chair, ticket=file_ticket())
+    out = io.StringIO()
+    call_command("check_deadlines", "--date", ticket.step_due_on.isoformat(), stdout=out)
+    assert "已提醒 1 件" in out.getvalue()

@@ -175,3 +175,18 @@ def test_llm_sees_only_the_retrieved_articles(corpus):
     answers.answer("年假一年有几天", results, chat=chat)
     for r in results[: answers.SHOWN]:
         assert r.text in seen["prompt"]
+
+
+def test_ask_api_explains_records_and_takes_feedback(corpus):
+    client = Client()
+    body = client.post("/api/legal/ask", data=json.dumps({"q": "干了三年被辞退能赔多少", "k": 5}),
+                       content_type="application/json").json()
+    assert body["labor_question"] and body["mode"] == "extractive"
+    assert ("劳动合同法", "第四十七条") in {(a["law"], a["article"]) for a in body["articles"]}
+    assert any(p["citation"] == "《劳动合同法》第四十七条" for p in body["points"])
+    feedback = f"/api/legal/queries/{body['query_id']}/feedback"
+    assert Client().post(feedback, data=json.dumps({"helpful": True}), content_type="application/json").status_code == 404
+    assert client.post(feedback, data=json.dumps({"helpful": True}), content_type="application/json").status_code == 204
+    assert LegalQuery.objects.get(pk=body["query_id"]).helpful is True
+    outside = client.post("/api/legal/ask", data=json.dumps({"q": "离婚后房子怎么分"}), content_type="application/json").json()
+    assert outside["mode"] == "none" and not outside["labor_question"]
