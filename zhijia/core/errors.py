@@ -31,6 +31,11 @@ class ErrorCode(StrEnum):
     VERIFICATION_FAILED = "verification_failed"
     TOO_MANY_REQUESTS = "too_many_requests"
     CSRF_FAILED = "csrf_failed"
+    DUPLICATE_FILE = "duplicate_file"
+    DUPLICATE_GRANT = "duplicate_grant"
+    BUDGET_EXCEEDED = "budget_exceeded"
+    NOT_ELIGIBLE = "not_eligible"
+    ALREADY_SUBMITTED = "already_submitted"
 
 
 class ZhijiaError(Exception):

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "zhijia.members",
     "zhijia.cases",
     "zhijia.legal",
+    "zhijia.aid",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,56 @@
+"""Seed the national default and a few regions' 低保 lines (illustrative figures: set real ones in the admin),
+and on PostgreSQL make the ledger append-only in the database too, not only in the model."""
+
+from decimal import Decimal
+
+from django.db import migrations
+
+REGIONS = [
+    ("", "全国（默认）", "800.00", 3),
+    ("11", "北京市", "1450.00", 3),
+    ("31", "上海市", "1510.00", 3),
+    ("32", "江苏省", "1000.00", 3),
+    ("3205", "苏州市", "1245.00", 3),
+    ("3201", "南京市", "1180.00", 3),
+    ("44", "广东省", "1000.00", 3),
+]
+
+GUARD = """
+CREATE OR REPLACE FUNCTION aid_ledger_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION '台账只能追加，更正请记一笔冲正';
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER aid_ledger_no_update BEFORE UPDATE OR DELETE ON aid_ledgerentry
+    FOR EACH ROW EXECUTE FUNCTION aid_ledger_append_only();
+"""
+UNGUARD = """
+DROP TRIGGER IF EXISTS aid_ledger_no_update ON aid_ledgerentry;
+DROP FUNCTION IF EXISTS aid_ledger_append_only();
+"""
+
+
+def seed(apps, schema_editor):
+    RegionRule = apps.get_model("aid", "RegionRule")
+    for prefix, name, dibao, level in REGIONS:
+        RegionRule.objects.get_or_create(division_prefix=prefix, defaults={
+            "name": name, "dibao_monthly": Decimal(dibao), "approval_level": level})
+
+
+def guard(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(GUARD)
+
+
+def unguard(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(UNGUARD)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("aid", "0001_initial")]
+
+    operations = [
+        migrations.RunPython(seed, migrations.RunPython.noop),
+        migrations.RunPython(guard, unguard),
+    ]
