@@ -237,6 +237,14 @@ def application_submit(*, actor, campaign: Campaign, union: Union, data: Applica
     today = today or timezone.localdate()
     if applicant is None or applicant != actor:
         application_policy.require(actor, "submit", _UnionProbe(union))
+    else:  # a worker applies for themself, through the union they belong to
+        from zhijia.members.models import HOLDING_STATUSES, Member
+
+        membership = Member.objects.filter(user=actor, union=union, status__in=HOLDING_STATUSES).first()
+        if membership is None:
+            raise ValidationFailed(ErrorCode.NOT_ELIGIBLE, "您还不是该工会的会员，请先入会或由所在工会代为申请",
+                                   field="union_id")
+        member = member or membership
     if campaign.status != CampaignStatus.OPEN or not campaign.starts_on <= today <= campaign.ends_on:
         raise ValidationFailed(ErrorCode.INVALID, f"“{campaign.name}”不在申请期内（{campaign.starts_on:%Y-%m-%d} 至 "
                                f"{campaign.ends_on:%Y-%m-%d}）", field="campaign")
@@ -280,7 +288,7 @@ def _notify_reviewers(application: Application) -> None:
 
 
 def _locked(application: Application) -> Application:
-    return Application.objects.select_for_update().select_related("campaign", "union", "reviewing_union") \
+    return Application.objects.select_for_update(of=("self",)).select_related("campaign", "union", "reviewing_union") \
         .get(pk=application.pk)
 
 

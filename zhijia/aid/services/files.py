@@ -236,7 +236,7 @@ class _Probe:
 
 
 def _locked(file: HardshipFile) -> HardshipFile:
-    return HardshipFile.objects.select_for_update().select_related("union").get(pk=file.pk)
+    return HardshipFile.objects.select_for_update(of=("self",)).select_related("union").get(pk=file.pk)
 
 
 def _check_version(file: HardshipFile, version: int | None) -> None:

@@ -33,7 +33,7 @@ def batch_create(*, actor, campaign: Campaign, limit: int | None = None) -> Disb
     limit = min(limit or MAX_BATCH, MAX_BATCH)
     pending = payment_policy.scope(actor, "disburse", Payment.objects.filter(
         campaign=campaign, status=PaymentStatus.PENDING, batch__isnull=True))
-    ids = list(pending.order_by("id").select_for_update(skip_locked=True).values_list("id", flat=True)[:limit])
+    ids = list(pending.order_by("id").select_for_update(skip_locked=True, of=("self",)).values_list("id", flat=True)[:limit])
     if not ids:
         raise ValidationFailed(ErrorCode.INVALID, "没有待发放的款项", field="campaign")
     batch = DisbursementBatch.objects.create(number=f"tmp-{uuid.uuid4().hex[:16]}", campaign=campaign,
@@ -53,7 +53,7 @@ def batch_create(*, actor, campaign: Campaign, limit: int | None = None) -> Disb
 @transaction.atomic
 def batch_submit(*, actor, batch: DisbursementBatch) -> DisbursementBatch:
     """Mark the batch as sent to the bank. A batch is submitted once; submitting it again is refused."""
-    batch = DisbursementBatch.objects.select_for_update().select_related("campaign").get(pk=batch.pk)
+    batch = DisbursementBatch.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=batch.pk)
     campaign_policy.require(actor, "disburse", batch.campaign)
     if batch.status != BatchStatus.DRAFT:
         raise Conflict(ErrorCode.ALREADY_SUBMITTED,
@@ -87,7 +87,7 @@ def payment_record(*, actor, payment: Payment, result: str, reason: str = "", re
     paid: from a submitted batch, once (ledger key paid:<id>:<attempt>); failed: with a reason, the payment can
     be retried; returned (退汇, after being paid): a reversing ledger entry, and it can be retried.
     """
-    payment = Payment.objects.select_for_update().select_related("batch", "campaign").get(pk=payment.pk)
+    payment = Payment.objects.select_for_update(of=("self",)).select_related("batch", "campaign").get(pk=payment.pk)
     campaign_policy.require(actor, "disburse", payment.campaign)
     if result not in RESULTS:
         raise ValidationFailed(ErrorCode.INVALID, "发放结果应为 已发放、失败 或 退回", field="result")
@@ -149,7 +149,7 @@ def _settle_if_done(batch: DisbursementBatch | None) -> None:
 def payment_retry(*, actor, payment: Payment) -> Payment:
     """A failed or returned payment goes back to pending as a new attempt, to be put in a new batch.
     Retrying one already pending is a no-op."""
-    payment = Payment.objects.select_for_update().select_related("campaign").get(pk=payment.pk)
+    payment = Payment.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=payment.pk)
     campaign_policy.require(actor, "disburse", payment.campaign)
     if payment.status == PaymentStatus.PENDING:
         return payment

@@ -89,6 +89,17 @@ def child_id():
 
 
 @pytest.fixture
+def worker_member(tree, chair, worker, person):
+    """王小明 (the worker persona) as a member of grassroots union A, linked to his account."""
+    from zhijia.members.services import member_create
+
+    member = member_create(actor=chair, union=tree.grassroots, data=person(name="王小明"))
+    member.user = worker
+    member.save(update_fields=["user"])
+    return member
+
+
+@pytest.fixture
 def apply_tuition(tree, chair, child_id):
     def build(campaign, *, level="bachelor", child=None, actor=None, applicant=None, union=None, **extra):
         data = ApplicationIn(name="王小明", id_number=fake_id_number(random.Random(99), "320508"),
