@@ -96,3 +96,13 @@ class EncryptedTextField(models.TextField):
         if lookup_name not in {"isnull"}:
             raise TypeError(f"EncryptedTextField does not support '{lookup_name}' lookups; use the hash field")
         return super().get_lookup(lookup_name)
+
+
+def mask_name(value: str) -> str:
+    """张*明 for a published list: the first and last characters stay, two-character names keep the first."""
+    name = (value or "").strip()
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]

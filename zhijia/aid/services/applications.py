@@ -447,3 +447,82 @@ def enrollment_create(*, actor, plan: Campaign, members: list, by_union: bool = 
     audit.record(actor=actor, action="aid.enroll", obj=plan, union=plan.union,
                  after={"enrolled": len(created), "requested": len(members)})
     return created
+
+
+BULK_CHUNK = 1000
+
+
+def applications_approve_bulk(*, actor, campaign: Campaign, ids: list[int] | None = None) -> dict:
+    """批量审批: approve, at the actor's levels, the listed applications in review (all of the campaign's when
+    `ids` is None). Applications at a lower level move up one level; at the last level they are approved with
+    their payments and ledger entries. Each chunk of 1,000 is one transaction whose budget is reserved by one
+    conditional UPDATE, so a chunk the budget cannot cover is refused whole and nothing of it is written.
+    Mutual-aid claims (each checked against the member's annual cap) are left to one-by-one review.
+
+    Returns counts: approved, advanced, skipped, and `error` with the refusal that stopped it, if any.
+    """
+    queue = review_policy.scope(actor, "decide", Application.objects.filter(
+        campaign=campaign, status=ApplicationStatus.IN_REVIEW))
+    if ids is not None:
+        queue = queue.filter(id__in=ids)
+    all_ids = list(queue.order_by("id").values_list("id", flat=True))
+    outcome = {"approved": 0, "advanced": 0, "skipped": 0, "error": None}
+    if campaign.kind == CampaignKind.MUTUAL:
+        outcome["skipped"] = len(all_ids)
+        return outcome
+    levels = campaign.review_levels
+    reviewer_name = str(actor)
+    for start in range(0, len(all_ids), BULK_CHUNK):
+        chunk = all_ids[start:start + BULK_CHUNK]
+        try:
+            with transaction.atomic():
+                approved, advanced = _approve_chunk(actor, campaign, chunk, levels, reviewer_name)
+        except Conflict as error:
+            outcome["error"] = error.message
+            break
+        outcome["approved"] += approved
+        outcome["advanced"] += advanced
+    audit.record(actor=actor, action="aid.application_decide", obj=campaign, union=campaign.union,
+                 after={"bulk": True, "approved": outcome["approved"], "advanced": outcome["advanced"]})
+    return outcome
+
+
+def _approve_chunk(actor, campaign: Campaign, ids: list[int], levels: list[int], reviewer_name: str):
+    rows = list(Application.objects.select_for_update(of=("self",)).filter(
+        id__in=ids, status=ApplicationStatus.IN_REVIEW).select_related("union", "reviewing_union"))
+    final = [a for a in rows if a.level_index + 1 >= len(levels)]
+    moving = [a for a in rows if a.level_index + 1 < len(levels)]
+    now = timezone.now()
+    total = sum((a.amount for a in final), Decimal(0))
+    if final and not Campaign.objects.filter(pk=campaign.pk, committed__lte=F("budget") - total) \
+            .update(committed=F("committed") + total):
+        campaign.refresh_from_db(fields=["budget", "committed"])
+        raise Conflict(ErrorCode.BUDGET_EXCEEDED, f"活动预算不足：剩余 {campaign.remaining} 元，本批 {total} 元",
+                       field="amount")
+    decisions = [ReviewDecision(application=a, level=levels[a.level_index], union=a.reviewing_union, reviewer=actor,
+                                reviewer_name=reviewer_name, decision=Decision.APPROVE, reason="批量审批")
+                 for a in rows]
+    ReviewDecision.objects.bulk_create(decisions, batch_size=1000)
+    targets: dict[tuple[int, int], Union] = {}
+    for application in moving:
+        application.level_index += 1
+        key = (application.union_id, levels[application.level_index])
+        if key not in targets:
+            targets[key] = reviewing_union_for(application.union, key[1])
+        application.reviewing_union = targets[key]
+        application.version += 1
+    for application in final:
+        application.status = ApplicationStatus.APPROVED
+        application.decided_at = now
+        application.version += 1
+    Application.objects.bulk_update(moving + final, ["level_index", "reviewing_union", "status", "decided_at",
+                                                     "version"], batch_size=1000)
+    payments = Payment.objects.bulk_create([
+        Payment(idempotency_key=f"app:{a.pk}", application=a, campaign=campaign, union=a.union,
+                province_id=a.province_id, amount=a.amount, payee_name=a.name, bank_name=a.bank_name,
+                bank_account=a.bank_account) for a in final], batch_size=1000)
+    LedgerEntry.objects.bulk_create([
+        LedgerEntry(key=f"commit:{a.pk}", campaign=campaign, union=a.union, province_id=a.province_id, application=a,
+                    payment=p, kind=LedgerKind.COMMIT, amount=a.amount, actor_name=reviewer_name,
+                    note=f"批量批准 {a.number}") for a, p in zip(final, payments)], batch_size=1000)
+    return len(final), len(moving)

@@ -164,20 +164,43 @@ def payment_retry(*, actor, payment: Payment) -> Payment:
     return payment
 
 
+RESULT_WORDS = {"成功": "paid", "已发放": "paid", "失败": "failed", "退回": "returned", "退汇": "returned"}
+CHUNK = 1000
+
+
 def batch_record_results(*, actor, batch: DisbursementBatch, rows: list[dict]) -> dict:
-    """Apply a bank's result file: rows of {key | payment_id, result, reason, reference}. Each row is its own
-    transaction and idempotent, so re-importing the same file changes nothing. Returns counts and errors."""
+    """Apply a bank's result file: rows of {key | payment_id, result, reason, reference}. Idempotent:
+    re-importing the same file changes nothing. Payments reported paid that are still in the batch are
+    settled in chunks of 1,000 (one transaction each); everything else row by row. Returns counts and errors."""
     campaign_policy.require(actor, "disburse", batch.campaign)
-    by_key = {p.idempotency_key: p for p in batch.payments.all()}
-    by_id = {str(p.pk): p for p in by_key.values()}
+    if batch.status == BatchStatus.DRAFT:
+        raise InvalidTransition("批次尚未报送银行，不能登记发放结果")
+    ids = dict(batch.payments.values_list("idempotency_key", "id"))
+    known = set(ids.values())
     outcome = {"paid": 0, "failed": 0, "returned": 0, "unchanged": 0, "errors": []}
+    paid_now: dict[int, str] = {}
+    others = []
     for number, row in enumerate(rows, start=2):
-        payment = by_key.get(str(row.get("key", "")).strip()) or by_id.get(str(row.get("payment_id", "")).strip())
-        if payment is None:
+        payment_id = ids.get(str(row.get("key", "")).strip())
+        if payment_id is None and str(row.get("payment_id", "")).strip().isdigit():
+            payment_id = int(str(row["payment_id"]).strip())
+            payment_id = payment_id if payment_id in known else None
+        if payment_id is None:
             outcome["errors"].append({"row": number, "message": "找不到该批次中的这笔款项"})
             continue
         result = str(row.get("result", "")).strip()
-        result = {"成功": "paid", "已发放": "paid", "失败": "failed", "退回": "returned", "退汇": "returned"}.get(result, result)
+        result = RESULT_WORDS.get(result, result)
+        if result == "paid" and payment_id not in paid_now:
+            paid_now[payment_id] = str(row.get("reference", ""))[:64]
+        else:
+            others.append((number, payment_id, result, row))
+    pending = list(paid_now)
+    for start in range(0, len(pending), CHUNK):
+        settled = _settle_paid(actor, batch, {pid: paid_now[pid] for pid in pending[start:start + CHUNK]})
+        outcome["paid"] += settled
+        outcome["unchanged"] += len(pending[start:start + CHUNK]) - settled
+    for number, payment_id, result, row in others:
+        payment = Payment(pk=payment_id)
         try:
             before = Payment.objects.values_list("status", flat=True).get(pk=payment.pk)
             after = payment_record(actor=actor, payment=payment, result=result, reason=str(row.get("reason", "")),
@@ -186,4 +209,27 @@ def batch_record_results(*, actor, batch: DisbursementBatch, rows: list[dict]) -
             outcome["errors"].append({"row": number, "message": error.message})
             continue
         outcome["unchanged" if after.status == before else result] += 1
+    _settle_if_done(batch)
+    audit.record(actor=actor, action="aid.payment_result", obj=batch, union=batch.union,
+                 after={key: value for key, value in outcome.items() if key != "errors"})
     return outcome
+
+
+@transaction.atomic
+def _settle_paid(actor, batch: DisbursementBatch, references: dict[int, str]) -> int:
+    """Mark the chunk's payments that are still in the batch as paid, with one ledger entry each."""
+    rows = list(Payment.objects.select_for_update(of=("self",)).filter(
+        id__in=list(references), batch=batch, status=PaymentStatus.IN_BATCH))
+    if not rows:
+        return 0
+    now = timezone.now()
+    actor_name = str(actor)
+    LedgerEntry.objects.bulk_create([
+        LedgerEntry(key=f"paid:{p.pk}:{p.attempt}", campaign_id=p.campaign_id, union_id=p.union_id,
+                    province_id=p.province_id, application_id=p.application_id, payment=p, kind=LedgerKind.PAID,
+                    amount=p.amount, actor_name=actor_name,
+                    note=f"批次 {batch.number} 到账 {references[p.pk]}".strip()[:200]) for p in rows])
+    for p in rows:
+        p.status, p.paid_at, p.failure_reason, p.bank_reference = PaymentStatus.PAID, now, "", references[p.pk]
+    Payment.objects.bulk_update(rows, ["status", "paid_at", "failure_reason", "bank_reference"], batch_size=CHUNK)
+    return len(rows)

@@ -141,3 +141,23 @@ def test_the_bank_export_is_logged(approved, tuition, city_staff, county_staff):
     batch = svc.batch_submit(actor=city_staff, batch=batch)
     svc.record_bank_export(actor=city_staff, batch=batch)
     assert AuditLog.objects.filter(action="aid.bank_export", object_id=str(batch.pk)).count() == 1
+
+
+def test_bulk_approval_moves_levels_then_approves_within_budget(tree, city_staff, county_staff, chair, apply_tuition):
+    campaign = app_svc.campaign_create(actor=city_staff, union=tree.city, data=app_svc.CampaignData(
+        name="批量助学", kind="tuition", year=2026, starts_on=__import__("datetime").date(2026, 8, 1),
+        ends_on=__import__("datetime").date(2026, 12, 31), budget="12000", review_levels=[4, 3],
+        grant_table={"bachelor": {"file": 5000, "no_file": 3000}}))
+    applications = [apply_tuition(campaign) for _ in range(5)]  # 15,000 asked, 12,000 budget
+
+    first = app_svc.applications_approve_bulk(actor=chair, campaign=campaign)
+    assert (first["advanced"], first["approved"]) == (5, 0)
+    partial = app_svc.applications_approve_bulk(actor=county_staff, campaign=campaign,
+                                                ids=[a.pk for a in applications[:4]])
+    assert partial["approved"] == 4 and partial["error"] is None
+    refused = app_svc.applications_approve_bulk(actor=county_staff, campaign=campaign)
+    assert refused["approved"] == 0 and "预算不足" in refused["error"]
+    campaign.refresh_from_db()
+    assert campaign.committed == Decimal(12000)
+    assert Payment.objects.filter(campaign=campaign).count() == 4
+    assert LedgerEntry.objects.filter(campaign=campaign, kind="commit").count() == 4
