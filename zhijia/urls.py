@@ -14,6 +14,7 @@ urlpatterns = [
     path("org/", include("zhijia.org.urls")),
     path("cases/", include("zhijia.cases.urls")),
     path("legal/", include("zhijia.legal.urls")),
+    path("aid/", include("zhijia.aid.urls")),
     path("", include("zhijia.members.urls")),
     path("", include("zhijia.core.urls")),
 ]

@@ -1,0 +1,1 @@
+"""Workers' and reviewers' pages for hardship aid. Thin: selectors read, services write."""
