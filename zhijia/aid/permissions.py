@@ -22,8 +22,8 @@ class HardshipFilePolicy(Policy):
         "view": {**STAFF_READ, WORKER: SELF},
         "list": STAFF_READ,
         "create": STAFF_WRITE,
-        "update": STAFF_WRITE,
-        "submit": STAFF_WRITE,
+        "update": {**STAFF_WRITE, WORKER: SELF},  # a worker corrects their own draft or returned file
+        "submit": {**STAFF_WRITE, WORKER: SELF},
         "visit": STAFF_WRITE,
         "notice": STAFF_WRITE,
         "withdraw": STAFF_WRITE,

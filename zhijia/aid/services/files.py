@@ -208,11 +208,27 @@ def _apply(file: HardshipFile, data: FileData, assessment) -> None:
 
 @transaction.atomic
 def file_create(*, actor, union: Union, data: FileData, member=None, applicant=None) -> HardshipFile:
-    """A draft household file for a grassroots union, eligibility computed. Refuses people already on file."""
-    file_policy.require(actor, "create", _Probe(union))
+    """A draft household file for a grassroots union, eligibility computed. Refuses people already on file.
+
+    Staff file for a worker; a worker files for themself (`applicant=actor`) through the union they belong to.
+    """
+    if applicant is not None and applicant == actor:
+        from zhijia.members.models import HOLDING_STATUSES, Member
+
+        member = member or Member.objects.filter(user=actor, union=union, status__in=HOLDING_STATUSES).first()
+        if member is None or member.union_id != union.pk:
+            raise ValidationFailed(ErrorCode.NOT_ELIGIBLE, "您还不是该工会的会员，请先入会或请所在工会代为建档",
+                                   field="union_id")
+    else:
+        file_policy.require(actor, "create", _Probe(union))
     if union.level != Level.GRASSROOTS:
         raise ValidationFailed(ErrorCode.INVALID, "困难职工档案应建在职工所在的基层工会", field="union_id")
     clean = _clean(data)
+    if member is not None:
+        me = next(n for n, p in enumerate(clean.people) if p.relation == Relation.SELF)
+        if clean.hashes[me] != member.id_number_hash:
+            raise ValidationFailed(ErrorCode.INVALID, "“本人”的身份证号与会员登记的不一致",
+                                   field=f"household.{me}.id_number")
     duplicate_check(actor=actor, hashes=clean.hashes, field_of=_field_of(clean))
     assessment = _assess(union, data)
     file = HardshipFile(number=f"tmp-{uuid.uuid4().hex[:16]}", union=union, province_id=union.province_id,

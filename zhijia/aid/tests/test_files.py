@@ -233,3 +233,23 @@ def test_reveal_is_for_the_chair_and_logged(make_file, chair, officer):
     assert revealed["bank_account"] == "6222020200112233445"
     assert AuditLog.objects.filter(action="aid.reveal", object_id=str(file.pk)).count() == 1
     assert file.bank_account_masked == "6222***********3445"
+
+
+def test_a_worker_files_for_themself_through_their_union(tree, worker, worker_member, poor_household, regions,
+                                                        chair_b, other_worker):
+    data = poor_household()
+    with pytest.raises(ValidationFailed) as error:  # 本人 must be the member
+        svc.file_create(actor=worker, union=tree.grassroots, data=data, applicant=worker)
+    assert error.value.field == "household.0.id_number"
+    data.household[0] = PersonIn("self", worker_member.name, worker_member.id_number, 30000)
+    file = svc.file_create(actor=worker, union=tree.grassroots, data=data, applicant=worker)
+    assert file.member == worker_member
+    file = svc.file_submit(actor=worker, file=file)
+    assert file.status == FileStatus.SUBMITTED
+    with pytest.raises(PermissionDenied):  # the home visit is the union's
+        svc.file_visit(actor=worker, file=file, note="自己走访自己")
+    with pytest.raises(NotFound):  # another worker cannot touch it
+        svc.file_withdraw(actor=other_worker, file=file, reason="x")
+    with pytest.raises(ValidationFailed) as error:  # not a member there
+        svc.file_create(actor=other_worker, union=tree.grassroots, data=poor_household(), applicant=other_worker)
+    assert error.value.field == "union_id"
