@@ -33,7 +33,8 @@ api = NinjaAPI(
     renderer=ChineseJSONRenderer(),
     title="职工之家开放平台 API",
     version="1",
-    description="工会组织、会员、入会、转接、会员卡、审计、维权工单（12351）。错误统一为 {code, message, field}。",
+    description="工会组织、会员、入会、转接、会员卡、审计、维权工单（12351）、"
+    "困难帮扶（困难职工档案、送温暖、金秋助学、医疗互助、资金发放）。错误统一为 {code, message, field}。",
     auth=[BearerToken(), SessionAuth()],
     urls_namespace="api",
 )
@@ -71,6 +72,7 @@ def http_error(request, exc: HttpError):
 
 def _register_routers() -> None:
     from zhijia.accounts.api import router as accounts_router
+    from zhijia.aid.api import router as aid_router
     from zhijia.cases.api import router as cases_router
     from zhijia.cases.api_dashboard import router as cases_dashboard_router
     from zhijia.core.api import router as core_router
@@ -87,6 +89,7 @@ def _register_routers() -> None:
     api.add_router("/cases", cases_router)
     api.add_router("/cases", cases_dashboard_router)
     api.add_router("/legal", legal_router)
+    api.add_router("/aid", aid_router)
 
 
 _register_routers()
