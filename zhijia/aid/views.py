@@ -1,1 +1,378 @@
-"""Workers' and reviewers' pages for hardship aid. Thin: selectors read, services write."""
+"""Workers' and reviewers' pages for hardship aid. Thin: selectors read, services write.
+
+Workers see the campaigns open to them, apply, follow their applications and their hardship file; reviewers
+work the queue of applications waiting at their unions, decide one by one or approve a campaign's in bulk."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Count, Sum
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from zhijia.cases.attachments import check_attachments
+from zhijia.core.errors import ErrorCode, NotFound, ValidationFailed
+from zhijia.core.policy import grants_for
+from zhijia.core.views import FormErrors, page, paginate, require_allowed
+from zhijia.members.models import HOLDING_STATUSES
+from zhijia.members.selectors import my_memberships
+from zhijia.org.models import Level
+
+from . import selectors
+from .models import AidDocument, ApplicationStatus, Campaign, CampaignKind, Payment, ReviewDecision
+from .models.campaigns import Group, SchoolLevel
+from .permissions import application_policy, review_policy
+from .services import applications as application_services
+from .services.applications import ApplicationIn
+from .services.documents import application_documents_add
+
+Decision = ReviewDecision.Decision
+
+COMMON_FIELDS = ["name", "id_number", "bank_name", "bank_account", "reason", "documents"]
+KIND_FIELDS = {
+    CampaignKind.TUITION: ["child_name", "child_id_number", "school", "level", "admission_year", "tuition"],
+    CampaignKind.RELIEF: ["groups"],
+    CampaignKind.MUTUAL: ["hospital", "bill_number", "total", "insurance_paid", "self_paid"],
+}
+# What the union needs to see before it can decide: the admission letter, the hospital bills.
+DOCUMENTS_REQUIRED = {
+    CampaignKind.TUITION: "请上传录取通知书等证明材料（图片或PDF）",
+    CampaignKind.MUTUAL: "请上传住院发票、费用清单等医疗票据（图片或PDF）",
+}
+FILE_ACTIONS = {
+    "create": "建档", "update": "修改档案", "submit": "提交审核", "visit": "入户走访", "notice": "张榜公示",
+    "objection": "公示期间收到异议", "objection_resolve": "异议已处理", "notice_close": "公示结束",
+    "approve": "批准建档", "return": "退回补正", "withdraw": "撤回", "reassess": "年度复核", "exit": "脱困退档",
+}
+
+
+def _int(value) -> int | None:
+    value = (value or "").strip()
+    return int(value) if value.isdigit() else None
+
+
+# ---- Worker ------------------------------------------------------------------------------------------------
+
+
+def home(request):
+    """The worker's hardship-aid page; a guest is asked to log in."""
+    user = request.user
+    if not user.is_authenticated:
+        return render(request, "aid/worker_home.html", {"guest": True})
+    return render(request, "aid/worker_home.html", {
+        "open_campaigns": selectors.campaigns_open_to_member(user=user),
+        "applications": selectors.my_applications(user=user)[:50],
+        "files": selectors.my_files(user=user)[:10],
+        "is_member": my_memberships(user=user).filter(status__in=HOLDING_STATUSES).exists(),
+        "is_reviewer": review_policy.allows(user, "decide"),
+    })
+
+
+def _open_campaign(user, campaign_id: int):
+    """(membership, campaign) for a campaign this worker may apply to now, through the union they belong to."""
+    for member, campaign in selectors.campaigns_open_to_member(user=user):
+        if campaign.pk == campaign_id:
+            return member, campaign
+    raise NotFound("该活动不存在、已截止，或不面向您所在的工会")
+
+
+def _group_options(campaign: Campaign) -> list[tuple[str, str]]:
+    """Groups a worker may say they belong to; 在档困难职工 is recognised from the hardship file, not claimed."""
+    return [(g, Group(g).label) for g in campaign.groups if g in Group.values and g != Group.HARDSHIP]
+
+
+def _application_in(post, campaign: Campaign) -> ApplicationIn:
+    claimed = post.get("groups", "")
+    return ApplicationIn(
+        name=post.get("name", ""), id_number=post.get("id_number", ""), bank_name=post.get("bank_name", ""),
+        bank_account=post.get("bank_account", ""), reason=post.get("reason", "").strip(),
+        groups=[claimed] if claimed in dict(_group_options(campaign)) else [],
+        child_name=post.get("child_name", ""), child_id_number=post.get("child_id_number", ""),
+        school=post.get("school", ""), level=post.get("level", ""), admission_year=_int(post.get("admission_year")),
+        tuition=post.get("tuition", ""),
+        hospital=post.get("hospital", ""), bill_number=post.get("bill_number", ""), total=post.get("total", ""),
+        insurance_paid=post.get("insurance_paid", ""), self_paid=post.get("self_paid", ""),
+    )
+
+
+@page
+def apply(request, campaign_id: int):
+    """The application form for the campaign's kind. Nothing is saved unless everything, documents included, is."""
+    user = request.user
+    member, campaign = _open_campaign(user, campaign_id)
+    errors = FormErrors(fields=COMMON_FIELDS + KIND_FIELDS[campaign.kind])
+    if request.method == "POST":
+        values = request.POST
+        with errors.capture(), transaction.atomic():
+            # The figures first: a file input comes back empty after any error, so its own errors come last.
+            application = application_services.application_submit(
+                actor=user, applicant=user, campaign=campaign, union=member.union, member=member,
+                data=_application_in(request.POST, campaign))
+            files = check_attachments(request.FILES.getlist("documents"), field="documents")
+            if not files and campaign.kind in DOCUMENTS_REQUIRED:
+                raise ValidationFailed(ErrorCode.REQUIRED, DOCUMENTS_REQUIRED[campaign.kind], field="documents")
+            if files:
+                application_documents_add(actor=user, application=application, files=files)
+            messages.success(request, f"申请已提交，等待{application.reviewing_union.name}审核")
+            return redirect("aid:my_application", number=application.number)
+    else:
+        values = {"name": member.name, "id_number": member.id_number, "admission_year": campaign.year}
+    return render(request, "aid/worker_apply.html", {
+        "campaign": campaign,
+        "member": member,
+        "values": values,
+        "errors": errors,
+        "level_options": [("", "请选择")] + [(level, label) for level, label in SchoolLevel.choices
+                                           if level in (campaign.grant_table or {})],
+        "group_options": [("", "请选择")] + _group_options(campaign),
+        "group_help": "在档困难职工由系统根据档案自动认定，无需选择" if Group.HARDSHIP in campaign.groups else "",
+        "documents_required": campaign.kind in DOCUMENTS_REQUIRED,
+    }, status=422 if errors else 200)
+
+
+def _my_application(user, number: str):
+    application = selectors.my_applications(user=user).select_related("union", "reviewing_union") \
+        .filter(number=number).first()
+    if application is None:
+        raise NotFound()
+    return application
+
+
+def _steps(application, *, for_staff: bool) -> list[dict]:
+    """The application's history. Workers see which union decided, never the reviewer's own name."""
+    rows = []
+    for decision in application.decisions.select_related("union"):
+        if decision.union is not None:
+            who = decision.union.name
+            if for_staff and decision.reviewer_name:
+                who = f"{who} · {decision.reviewer_name}"
+        elif decision.reviewer_id and decision.reviewer_id == application.applicant_id:
+            who = "申请人"
+        else:
+            who = application.union.name
+        label = "提交申请" if decision.decision == Decision.RESUBMIT and decision.reason == "提交申请" \
+            else decision.get_decision_display()
+        rows.append({"at": decision.at, "who": who, "decision": decision.decision, "label": label,
+                     "reason": "" if decision.reason == "提交申请" else decision.reason})
+    return rows
+
+
+def _where(application) -> str:
+    if application.status == ApplicationStatus.IN_REVIEW and application.reviewing_union_id:
+        levels = application.campaign.review_levels
+        return (f"等待{application.reviewing_union.name}审核（第 {application.level_index + 1}/{len(levels)} 级）")
+    if application.status == ApplicationStatus.RETURNED:
+        return "已退回，请按意见补正后重新提交"
+    return application.get_status_display()
+
+
+def _detail_rows(application) -> list[tuple[str, str]]:
+    d = application.details or {}
+    kind = application.campaign.kind
+    if kind == CampaignKind.TUITION:
+        level = d.get("level", "")
+        return [("子女姓名", d.get("child_name", "")), ("子女身份证号", d.get("child_id_masked", "")),
+                ("录取学校", d.get("school", "")),
+                ("入学层次", SchoolLevel(level).label if level in SchoolLevel.values else level),
+                ("入学年份", str(d.get("admission_year", ""))), ("学费（元）", d.get("tuition", ""))]
+    if kind == CampaignKind.RELIEF:
+        return [("帮扶对象", "、".join(Group(g).label for g in d.get("groups", []) if g in Group.values))]
+    return [("就诊医院", d.get("hospital", "")), ("票据号", d.get("bill_number", "")),
+            ("医疗费用总额（元）", d.get("total", "")), ("医保统筹支付（元）", d.get("insurance_paid", "")),
+            ("个人自付（元）", d.get("self_paid", ""))]
+
+
+def _review_path(application) -> str:
+    """The unions that review it, in order: 苏州精工机械有限公司工会 → 姑苏区总工会."""
+    names = []
+    for level in application.campaign.review_levels:
+        try:
+            names.append(application_services.reviewing_union_for(application.union, level).name)
+        except ValidationFailed:
+            names.append(Level(level).label if level in Level.values else str(level))
+    return " → ".join(names)
+
+
+@page
+def my_application(request, number: str):
+    """The worker's own application: steps, where it waits, the amount and how it was reached, the payment."""
+    user = request.user
+    application = _my_application(user, number)
+    errors = FormErrors(fields=["reason", "documents"])
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    if action:
+        with errors.capture():
+            if action == "resubmit":
+                files = check_attachments(request.FILES.getlist("documents"), field="documents")
+                with transaction.atomic():
+                    if files:
+                        application_documents_add(actor=user, application=application, files=files)
+                    application = application_services.application_resubmit(
+                        actor=user, application=application, reason=request.POST.get("reason", "").strip())
+                messages.success(request, f"已重新提交，等待{application.reviewing_union.name}审核")
+            elif action == "withdraw":
+                application_services.application_withdraw(actor=user, application=application,
+                                                          reason=request.POST.get("reason", "").strip())
+                messages.success(request, "申请已撤回")
+            else:
+                raise ValidationFailed(ErrorCode.INVALID, "未知操作", field="action")
+            return redirect("aid:my_application", number=number)
+        application = _my_application(user, number)
+    return render(request, "aid/worker_application.html", {
+        "application": application,
+        "steps": _steps(application, for_staff=False),
+        "where": _where(application),
+        "rows": _detail_rows(application),
+        "review_path": _review_path(application),
+        "documents": application.documents.all(),
+        "payment": Payment.objects.filter(application=application).first(),
+        "errors": errors,
+        "action": action,
+        "values": request.POST if action else {},
+        "can_resubmit": application.status == ApplicationStatus.RETURNED,
+        "can_withdraw": application.status in (ApplicationStatus.IN_REVIEW, ApplicationStatus.RETURNED),
+    }, status=422 if errors else 200)
+
+
+@page
+def my_file(request, number: str):
+    """The worker's own hardship file, read-only."""
+    file = selectors.my_files(user=request.user).filter(number=number).first()
+    if file is None:
+        raise NotFound()
+    steps = [{"at": e.at, "label": FILE_ACTIONS.get(e.action, e.action),
+              "note": "" if e.action == "objection" else e.note} for e in file.events.all()]
+    return render(request, "aid/worker_file.html", {
+        "file": file,
+        "reasons": (file.eligibility or {}).get("reasons", []),
+        "steps": steps,
+    })
+
+
+@page
+def document(request, number: str, document_id: int):
+    """One supporting document, for whoever may see the application (its applicant, its unions' staff)."""
+    application = selectors.application_get(actor=request.user, number=number)
+    doc = AidDocument.objects.filter(application=application, pk=document_id).first()
+    if doc is None:
+        raise NotFound()
+    return FileResponse(doc.file.open("rb"), content_type=doc.content_type, filename=doc.name)
+
+
+# ---- Reviewers ---------------------------------------------------------------------------------------------
+
+
+def _waiting_here(user, queue):
+    """Only what waits at the reviewer's own unions. Upper-level staff may also decide for the unions below
+    them (review_policy), but their queue and their bulk approval stay at their own level unless asked."""
+    return queue.filter(reviewing_union_id__in=[grant.union_id for grant in grants_for(user)])
+
+
+@page
+def review_queue(request):
+    """Applications waiting at the reviewer's unions, oldest first; a campaign's can be approved together."""
+    user = request.user
+    require_allowed(user, review_policy, "decide")
+    scope = "below" if request.GET.get("scope") == "below" else ""
+    queue = selectors.review_queue(actor=user)
+    if not scope:
+        queue = _waiting_here(user, queue)
+    summary = list(queue.order_by().values("campaign_id").annotate(count=Count("id"), total=Sum("amount")))
+    campaigns = {c.pk: c for c in Campaign.objects.filter(pk__in=[row["campaign_id"] for row in summary])}
+    groups = [{"campaign": campaigns[row["campaign_id"]], "count": row["count"], "total": row["total"]}
+              for row in summary]
+    groups.sort(key=lambda g: (g["campaign"].ends_on, g["campaign"].pk))
+    chosen = _int(request.GET.get("campaign"))
+    if chosen is not None:
+        queue = queue.filter(campaign_id=chosen)
+    applications, query = paginate(request, queue)
+    return render(request, "aid/review_queue.html", {
+        "page": applications,
+        "query": query,
+        "groups": groups,
+        "campaign_id": str(chosen or ""),
+        "scope": scope,
+        "scope_options": [("", "在本级待审"), ("below", "含下级工会待审")],
+        "campaign_options": [("", "全部活动")] + [(str(g["campaign"].pk), g["campaign"].name) for g in groups],
+    })
+
+
+@page
+def review_bulk(request, campaign_id: int):
+    """批量审批 with a confirmation step: the page says how many and how much; the POST approves those shown."""
+    user = request.user
+    require_allowed(user, review_policy, "decide")
+    campaign = selectors.campaign_get(actor=user, campaign_id=campaign_id)
+    waiting = _waiting_here(user, selectors.review_queue(actor=user)).filter(campaign=campaign)
+    if request.method == "POST":
+        upto = _int(request.POST.get("upto")) or 0
+        ids = list(waiting.filter(id__lte=upto).values_list("id", flat=True))
+        outcome = application_services.applications_approve_bulk(actor=user, campaign=campaign, ids=ids)
+        if outcome["approved"] or outcome["advanced"]:
+            messages.success(request, f"批量审批完成：批准 {outcome['approved']} 件，报上级审核 {outcome['advanced']} 件")
+        if outcome["skipped"]:
+            messages.info(request, f"{outcome['skipped']} 件医疗互助理赔需逐件审核")
+        if outcome["error"]:
+            messages.error(request, outcome["error"])
+        return redirect("aid:review_queue")
+    totals = waiting.order_by().aggregate(count=Count("id"), total=Sum("amount"))
+    last = waiting.order_by("-id").values_list("id", flat=True).first()
+    return render(request, "aid/review_bulk.html", {
+        "campaign": campaign, "count": totals["count"], "total": totals["total"] or 0, "upto": last or 0,
+        "bulk_allowed": campaign.kind != CampaignKind.MUTUAL,
+    })
+
+
+def _decided_message(application) -> str:
+    if application.status == ApplicationStatus.APPROVED:
+        return f"已批准 {application.number}，金额 {application.amount} 元，已生成发放记录"
+    if application.status == ApplicationStatus.IN_REVIEW:
+        return f"已同意 {application.number}，转{application.reviewing_union.name}审核"
+    if application.status == ApplicationStatus.RETURNED:
+        return f"已将 {application.number} 退回申请人补正"
+    return f"已对 {application.number} 作出不予批准决定"
+
+
+@page
+def review_detail(request, number: str):
+    """One application for a reviewer: masked personal data, documents, history, and the decision form."""
+    user = request.user
+    require_allowed(user, application_policy, "list")
+    application = selectors.application_get(actor=user, number=number)
+    errors = FormErrors(fields=["decision", "reason"])
+    if request.method == "POST":
+        if not review_policy.can(user, "decide", application):
+            errors.add("form", "该申请当前不在您的工会审核，可能已由他人处理，请刷新后查看")
+        else:
+            with errors.capture():
+                application = application_services.application_decide(
+                    actor=user, application=application, decision=request.POST.get("decision", ""),
+                    reason=request.POST.get("reason", "").strip(), version=_int(request.POST.get("version")))
+                messages.success(request, _decided_message(application))
+                return redirect("aid:review_queue")
+        application = selectors.application_get(actor=user, number=number)
+    can_decide = application.status == ApplicationStatus.IN_REVIEW and review_policy.can(user, "decide", application)
+    return render(request, "aid/review_detail.html", {
+        "application": application,
+        "steps": _steps(application, for_staff=True),
+        "where": _where(application),
+        "rows": _detail_rows(application),
+        "review_path": _review_path(application),
+        "documents": application.documents.all(),
+        "payment": Payment.objects.filter(application=application).first(),
+        "errors": errors,
+        "values": request.POST if request.method == "POST" else {},
+        "can_decide": can_decide,
+        "can_reveal": application_policy.can(user, "reveal_pii", application),
+        "decision_options": [(Decision.APPROVE, "同意"), (Decision.RETURN, "退回补正"), (Decision.REJECT, "不予批准")],
+    }, status=422 if errors else 200)
+
+
+@page
+@require_POST
+def review_reveal(request, number: str):
+    """HTMX: the full 身份证号 and bank account in place of the masked ones. Audited by the service."""
+    require_allowed(request.user, application_policy, "list")
+    application = selectors.application_get(actor=request.user, number=number)
+    revealed = application_services.application_reveal(actor=request.user, application=application)
+    return render(request, "aid/_review_pii.html", {"application": application, "revealed": revealed})

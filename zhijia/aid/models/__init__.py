@@ -2,6 +2,7 @@
 applications with multi-level review, and the money side (payments, disbursement batches, the ledger)."""
 
 from .campaigns import Application, ApplicationStatus, Campaign, CampaignKind, Enrollment, ReviewDecision
+from .documents import AidDocument
 from .files import (
     Cause,
     FileEvent,
@@ -15,7 +16,7 @@ from .files import (
 from .money import BatchStatus, DisbursementBatch, LedgerEntry, LedgerKind, Payment, PaymentStatus
 
 __all__ = [
-    "Application", "ApplicationStatus", "BatchStatus", "Campaign", "CampaignKind", "Cause", "DisbursementBatch",
-    "Enrollment", "FileEvent", "FileObjection", "FileStatus", "HardshipCategory", "HardshipFile", "HouseholdMember",
-    "LedgerEntry", "LedgerKind", "Payment", "PaymentStatus", "RegionRule", "ReviewDecision",
+    "AidDocument", "Application", "ApplicationStatus", "BatchStatus", "Campaign", "CampaignKind", "Cause",
+    "DisbursementBatch", "Enrollment", "FileEvent", "FileObjection", "FileStatus", "HardshipCategory", "HardshipFile",
+    "HouseholdMember", "LedgerEntry", "LedgerKind", "Payment", "PaymentStatus", "RegionRule", "ReviewDecision",
 ]

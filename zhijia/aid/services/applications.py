@@ -526,3 +526,10 @@ def _approve_chunk(actor, campaign: Campaign, ids: list[int], levels: list[int],
                     payment=p, kind=LedgerKind.COMMIT, amount=a.amount, actor_name=reviewer_name,
                     note=f"批量批准 {a.number}") for a, p in zip(final, payments)], batch_size=1000)
     return len(final), len(moving)
+
+
+def application_reveal(*, actor, application: Application) -> dict:
+    """The applicant's 身份证号 and bank account in full, for roles allowed to see them; every reveal is logged."""
+    application_policy.require(actor, "reveal_pii", application)
+    audit.record(actor=actor, action="aid.reveal", obj=application, after={"fields": ["id_number", "bank_account"]})
+    return {"id_number": application.id_number, "bank_account": application.bank_account}
