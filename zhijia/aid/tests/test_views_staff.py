@@ -237,8 +237,7 @@ def test_the_workflow_runs_through_the_detail_page(pages, make_file, chair, coun
     response = client.post(url, {"action": "notice"}, follow=True)
     file.refresh_from_db()
     assert file.status == FileStatus.NOTICE
-    assert f"公示至 {file.notice_end:%Y-%m-%d}" in response.content.decode() or \
-        f"至 {file.notice_end:%Y-%m-%d}" in response.content.decode()
+    assert f"已开始公示，公示期 {file.notice_start:%Y-%m-%d} 至 {file.notice_end:%Y-%m-%d}" in response.content.decode()
     client.post(url, {"action": "objection", "content": "该户有车辆未申报", "raised_by": "匿名"})
     objection = file.objections.get()
     response = client.post(url, {"action": "notice_close"})
