@@ -27,6 +27,7 @@ from zhijia.org import demo
 from zhijia.org.models import Kind, Level, Union
 
 MEMBERS = 300  # what `make run` seeds
+DEMO_WORKER_MEMBERS = 1  # 王小明 joins the officer's union in the hardship-aid demo (zhijia.aid.demo)
 
 
 def seed(**options) -> str:
@@ -60,7 +61,7 @@ def test_small_demo_builds_three_cities_with_their_real_counties(seeded):
         assert Union.objects.filter(path__startswith=county.path, kind=Kind.ENTERPRISE).exists()
     couriers = Union.objects.get(name="姑苏区快递行业工会联合会")
     assert couriers.open_to_flexible_workers and couriers.division_code == "320508"
-    assert Member.objects.count() == MEMBERS
+    assert Member.objects.count() == MEMBERS + DEMO_WORKER_MEMBERS
 
 
 def test_every_union_keeps_the_tree_invariants(seeded):
@@ -118,7 +119,8 @@ def test_demo_accounts_sign_in_with_the_documented_roles(seeded):
 
     worker = User.objects.get(username="13800000000")
     assert worker.display_name == "王小明"
-    assert not worker.role_assignments.exists() and not Member.objects.filter(user=worker).exists()
+    assert not worker.role_assignments.exists()
+    assert Member.objects.get(user=worker).union.name == demo.OFFICER_UNION_NAME
 
     officer_role = RoleAssignment.objects.select_related("union").get(user__username="officer")
     first_suzhou = (Union.objects.filter(path__startswith=Union.objects.get(name="苏州市总工会").path,
@@ -144,9 +146,10 @@ def test_demo_accounts_sign_in_with_the_documented_roles(seeded):
 def test_seed_writes_one_summary_audit_entry_not_one_per_member(seeded):
     entry = AuditLog.objects.get(action="demo.seed")
     assert entry.after["members"] == MEMBERS and entry.actor_name == "admin"
-    # members are bulk-loaded without an entry each; only the demo tickets (filed through services) add theirs
-    assert not AuditLog.objects.filter(action__startswith="member.").exists()
-    assert AuditLog.objects.exclude(action__startswith="ticket.").count() == 1
+    # members are bulk-loaded without an entry each; only what the demo files through services adds entries:
+    # the tickets, the hardship-aid data, and 王小明 joining (one member.create)
+    assert AuditLog.objects.filter(action__startswith="member.").count() == DEMO_WORKER_MEMBERS
+    assert AuditLog.objects.exclude(action__regex=r"^(ticket|aid|join|member)\.").count() == 1
 
 
 def test_if_empty_leaves_an_existing_database_alone(seeded):
@@ -165,8 +168,8 @@ def test_topping_up_adds_members_without_a_second_holding_membership(seeded):
     # when more members are added to the existing tree (what the benchmark does after an interrupted seed)
     added = demo.seed_members(count=150, rng=random.Random(11), batch_size=40)
     # then the registry grew, numbers stay unique and nobody holds two memberships
-    assert added == 150 and Member.objects.count() == MEMBERS + 150
-    assert Member.objects.values("member_no").distinct().count() == MEMBERS + 150
+    assert added == 150 and Member.objects.count() == MEMBERS + DEMO_WORKER_MEMBERS + 150
+    assert Member.objects.values("member_no").distinct().count() == MEMBERS + DEMO_WORKER_MEMBERS + 150
     hashes = list(Member.objects.filter(status__in=HOLDING_STATUSES).values_list("id_number_hash", flat=True))
     assert len(hashes) == len(set(hashes))
 
