@@ -134,8 +134,9 @@ def _clean(data: FileData) -> _Clean:
 
 def thresholds_for(union: Union, year: int | None = None) -> Thresholds:
     rule = rule_for(union.division_code)
-    return Thresholds(region=rule.name, dibao_monthly=rule.dibao_monthly, relative_multiple=rule.relative_multiple,
-                      accident_ratio=rule.accident_ratio, extra_rules=tuple(rule.extra_rules or ()))
+    return Thresholds(region=rule.name, dibao_monthly=Decimal(str(rule.dibao_monthly)),
+                      relative_multiple=Decimal(str(rule.relative_multiple)),
+                      accident_ratio=Decimal(str(rule.accident_ratio)), extra_rules=tuple(rule.extra_rules or ()))
 
 
 def _assess(union: Union, data: FileData):

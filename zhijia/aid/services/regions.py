@@ -5,7 +5,8 @@ from decimal import Decimal
 from ..models import RegionRule
 
 # Used only when no rule exists at all (a fresh database before migrations seed one).
-FALLBACK = RegionRule(division_prefix="", name="全国", dibao_monthly=Decimal("800.00"))
+FALLBACK = RegionRule(division_prefix="", name="全国", dibao_monthly=Decimal("800.00"), relative_multiple=Decimal(2),
+                      accident_ratio=Decimal("0.80"), approval_level=3, notice_days=5, extra_rules=[])
 
 
 def rule_for(division_code: str) -> RegionRule:

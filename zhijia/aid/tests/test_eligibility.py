@@ -97,3 +97,15 @@ def test_malformed_region_rules_are_refused(rules):
     with pytest.raises(ValidationFailed) as error:
         validate_extra_rules(rules)
     assert error.value.field == "extra_rules"
+
+
+def test_without_any_region_rule_the_national_fallback_applies(db):
+    from zhijia.aid.models import RegionRule
+    from zhijia.aid.services.files import thresholds_for
+    from zhijia.org.models import Union
+
+    RegionRule.objects.all().delete()
+    thresholds = thresholds_for(Union(division_code="320508"))
+    result = assess(Household(incomes=[Decimal(12000)], necessary_costs=Decimal(20000)), thresholds)
+    assert thresholds.dibao_monthly == Decimal(800)
+    assert result.category == "accident"  # 1000 a month is above 800; costs exceed 80% of income
