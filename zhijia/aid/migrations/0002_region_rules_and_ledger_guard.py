@@ -1,19 +1,7 @@
 """Seed the national default and a few regions' 低保 lines (illustrative figures: set real ones in the admin),
 and on PostgreSQL make the ledger append-only in the database too, not only in the model."""
 
-from decimal import Decimal
-
 from django.db import migrations
-
-REGIONS = [
-    ("", "全国（默认）", "800.00", 3),
-    ("11", "北京市", "1450.00", 3),
-    ("31", "上海市", "1510.00", 3),
-    ("32", "江苏省", "1000.00", 3),
-    ("3205", "苏州市", "1245.00", 3),
-    ("3201", "南京市", "1180.00", 3),
-    ("44", "广东省", "1000.00", 3),
-]
 
 GUARD = """
 CREATE OR REPLACE FUNCTION aid_ledger_append_only() RETURNS trigger AS $$
@@ -31,10 +19,9 @@ DROP FUNCTION IF EXISTS aid_ledger_append_only();
 
 
 def seed(apps, schema_editor):
-    RegionRule = apps.get_model("aid", "RegionRule")
-    for prefix, name, dibao, level in REGIONS:
-        RegionRule.objects.get_or_create(division_prefix=prefix, defaults={
-            "name": name, "dibao_monthly": Decimal(dibao), "approval_level": level})
+    from zhijia.aid.region_seed import seed_regions
+
+    seed_regions(apps.get_model("aid", "RegionRule"))
 
 
 def guard(apps, schema_editor):
