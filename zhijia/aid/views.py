@@ -1,7 +1,8 @@
 """Workers' and reviewers' pages for hardship aid. Thin: selectors read, services write.
 
-Workers see the campaigns open to them, apply, follow their applications and their hardship file; reviewers
-work the queue of applications waiting at their unions, decide one by one or approve a campaign's in bulk."""
+Workers see the campaigns open to them, apply, follow their applications, apply for a hardship file with its
+supporting documents and correct it when it is returned; reviewers work the queue of applications waiting at
+their unions, decide one by one or approve a campaign's in bulk."""
 
 from django.contrib import messages
 from django.db import transaction
@@ -11,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from zhijia.cases.attachments import check_attachments
-from zhijia.core.errors import ErrorCode, NotFound, ValidationFailed
+from zhijia.core.errors import ErrorCode, NotFound, PermissionDenied, ValidationFailed, ZhijiaError
 from zhijia.core.policy import grants_for
 from zhijia.core.views import FormErrors, page, paginate, require_allowed
 from zhijia.members.models import HOLDING_STATUSES
@@ -19,12 +20,34 @@ from zhijia.members.selectors import my_memberships
 from zhijia.org.models import Level
 
 from . import selectors
-from .models import AidDocument, ApplicationStatus, Campaign, CampaignKind, Payment, ReviewDecision
+from .models import (
+    AidDocument,
+    ApplicationStatus,
+    Campaign,
+    CampaignKind,
+    Cause,
+    FileStatus,
+    HardshipCategory,
+    Payment,
+    ReviewDecision,
+)
 from .models.campaigns import Group, SchoolLevel
+from .models.files import Relation
 from .permissions import application_policy, review_policy
 from .services import applications as application_services
+from .services import files as file_services
 from .services.applications import ApplicationIn
-from .services.documents import application_documents_add
+from .services.documents import FILE_DOCUMENT_STATUSES, application_documents_add, file_documents_add
+# The household form is the staff one (aid/views_staff.py); a worker's differs only in what is locked.
+from .views_staff import (
+    BLANK_PERSON,
+    DOCUMENTS_ACCEPT,
+    FILE_FIELDS,
+    PERSON_FIELDS,
+    _file_data,
+    _posted_rows,
+    _stored_values,
+)
 
 Decision = ReviewDecision.Decision
 
@@ -59,11 +82,13 @@ def home(request):
     user = request.user
     if not user.is_authenticated:
         return render(request, "aid/worker_home.html", {"guest": True})
+    is_member = _membership(user) is not None
     return render(request, "aid/worker_home.html", {
         "open_campaigns": selectors.campaigns_open_to_member(user=user),
         "applications": selectors.my_applications(user=user)[:50],
         "files": selectors.my_files(user=user)[:10],
-        "is_member": my_memberships(user=user).filter(status__in=HOLDING_STATUSES).exists(),
+        "is_member": is_member,
+        "can_file": is_member and _open_file(user) is None,
         "is_reviewer": review_policy.allows(user, "decide"),
     })
 
@@ -234,19 +259,219 @@ def my_application(request, number: str):
     }, status=422 if errors else 200)
 
 
-@page
-def my_file(request, number: str):
-    """The worker's own hardship file, read-only."""
-    file = selectors.my_files(user=request.user).filter(number=number).first()
+# ---- Worker: the hardship file ------------------------------------------------------------------------------
+
+CLOSED_FILE_STATUSES = (FileStatus.EXITED, FileStatus.WITHDRAWN)
+EDITABLE_FILE_STATUSES = (FileStatus.DRAFT, FileStatus.RETURNED)
+
+
+def _membership(user):
+    """The worker's membership in a holding status (a person holds at most one)."""
+    return my_memberships(user=user).filter(status__in=HOLDING_STATUSES).first()
+
+
+def _open_file(user):
+    return selectors.my_files(user=user).exclude(status__in=CLOSED_FILE_STATUSES).first()
+
+
+def _my_file(user, number: str):
+    file = selectors.my_files(user=user).filter(number=number).first()
     if file is None:
         raise NotFound()
+    return file
+
+
+def _lock(name: str, id_number: str, masked: str) -> dict:
+    """What the 本人 row carries whatever is typed: the member's own name and 身份证号 (shown masked)."""
+    return {"name": name, "id_number": id_number, "masked": masked}
+
+
+def _shown_rows(rows: list[dict], errors: FormErrors, lock: dict) -> list[dict]:
+    """The rows to show, each with its errors; the 本人 row locked to the member (first, if it went missing)."""
+    shown = [{**row, "errors": {name: errors.get(f"household.{n}.{name}", "") for name in PERSON_FIELDS}}
+             for n, row in enumerate(rows)]
+    self_row = next((row for row in shown if row["relation"] == Relation.SELF), None)
+    if self_row is None:
+        self_row = {**BLANK_PERSON, "relation": Relation.SELF, "errors": {}}
+        shown.insert(0, self_row)
+    self_row.update(name=lock["name"], id_number=lock["masked"], locked=True)
+    return shown
+
+
+def _worker_file_data(post, rows: list[dict], lock: dict, file=None) -> file_services.FileData:
+    """FileData from the worker's form: the worker's name is the member's; the 本人 row's masked 身份证号 stands
+    for the member's own (anything else typed there reaches the service, which refuses it beside the field)."""
+    data = _file_data(post, rows, file)
+    data.name = lock["name"]
+    for person in data.household:
+        if person.relation == Relation.SELF:
+            person.name = lock["name"]
+            if person.id_number.strip() == lock["masked"]:
+                person.id_number = lock["id_number"]
+    return data
+
+
+def _submit(request, file, *, saved: bool) -> None:
+    """Submit the worker's file. A refusal (not qualifying, someone already on file) leaves it as it was and says
+    why: a household just saved stays a draft."""
+    try:
+        file = file_services.file_submit(actor=request.user, file=file)
+    except (NotFound, PermissionDenied):
+        raise
+    except ZhijiaError as exc:
+        kept = ("已保存为草稿" if file.status == FileStatus.DRAFT else "已保存") if saved else "未提交"
+        messages.error(request, f"档案 {file.number} {kept}，暂不能提交。{exc.message}")
+        return
+    messages.success(request, f"建档申请已提交（{file.get_category_display()}），{file.union.name}将入户走访核实")
+
+
+def _render_worker_form(request, *, values, rows, errors, lock, member=None, file=None):
+    return render(request, "aid/worker_file_form.html", {
+        "file": file,
+        "union": file.union if file else member.union,
+        "worker_name": lock["name"],
+        "values": values,
+        "rows": _shown_rows(rows, errors, lock),
+        "blank_row": BLANK_PERSON,
+        "errors": errors,
+        "cause_options": list(Cause.choices),
+        "relation_options": [(value, label) for value, label in Relation.choices if value != Relation.SELF],
+        "documents": file.documents.all() if file else [],
+        "documents_accept": DOCUMENTS_ACCEPT,
+    }, status=422 if errors else 200)
+
+
+def _posted_values(post) -> dict:
+    values = {name: post.get(name, "") for name in FILE_FIELDS}
+    values["causes"] = post.getlist("causes")
+    return values
+
+
+def _worker_form_errors(rows: list[dict]) -> FormErrors:
+    per_row = [f"household.{n}.{name}" for n in range(len(rows)) for name in PERSON_FIELDS]
+    return FormErrors(fields=FILE_FIELDS + per_row + ["documents"])
+
+
+def _add_documents(request, file) -> None:
+    uploads = check_attachments(request.FILES.getlist("documents"), field="documents")
+    if uploads:
+        file_documents_add(actor=request.user, file=file, files=uploads)
+
+
+@page
+def my_file_new(request):
+    """困难职工建档 online: the worker's own household through the union they belong to, with supporting documents.
+    Saved as a draft, then submitted unless the worker only saves it or the household does not qualify."""
+    user = request.user
+    member = _membership(user)
+    if member is None:
+        messages.error(request, "您还不是工会会员，入会后可在线申请困难职工建档")
+        return redirect("aid:home")
+    open_file = _open_file(user)
+    if open_file is not None:
+        messages.info(request, f"您已有困难职工档案 {open_file.number}（{open_file.get_status_display()}），无需重复申请")
+        return redirect("aid:my_file", number=open_file.number)
+    lock = _lock(member.name, member.id_number, member.id_number_masked)
+    if request.method != "POST":
+        return _render_worker_form(request, member=member, values={"causes": []}, rows=[], errors=FormErrors(),
+                                   lock=lock)
+    rows = _posted_rows(request.POST)
+    errors = _worker_form_errors(rows)
+    file = None
+    # The figures first: a file input comes back empty after any error, so its own errors come last.
+    with errors.capture(), transaction.atomic():
+        file = file_services.file_create(actor=user, applicant=user, union=member.union, member=member,
+                                         data=_worker_file_data(request.POST, rows, lock))
+        _add_documents(request, file)
+    if errors:
+        return _render_worker_form(request, member=member, values=_posted_values(request.POST), rows=rows,
+                                   errors=errors, lock=lock)
+    if request.POST.get("action") == "submit":
+        _submit(request, file, saved=True)
+    else:
+        messages.success(request, f"档案 {file.number} 已保存为草稿：{file.get_category_display()}")
+    return redirect("aid:my_file", number=file.number)
+
+
+@page
+def my_file_edit(request, number: str):
+    """Correct one's own draft or returned file (the version guards against a clash with the union's staff),
+    add documents, and submit again."""
+    user = request.user
+    file = _my_file(user, number)
+    if file.status not in EDITABLE_FILE_STATUSES:
+        messages.error(request, f"档案当前状态为“{file.get_status_display()}”，不能修改")
+        return redirect("aid:my_file", number=number)
+    me = file.household.filter(relation=Relation.SELF).first()
+    lock = _lock(me.name, me.id_number, me.id_number_masked) if me else _lock(file.name, "", "")
+    if request.method != "POST":
+        values, rows = _stored_values(file)
+        return _render_worker_form(request, file=file, values=values, rows=rows, errors=FormErrors(), lock=lock)
+    rows = _posted_rows(request.POST)
+    errors = _worker_form_errors(rows)
+    with errors.capture(), transaction.atomic():
+        file = file_services.file_update(actor=user, file=file, version=_int(request.POST.get("version")),
+                                         data=_worker_file_data(request.POST, rows, lock, file))
+        _add_documents(request, file)
+    if errors:
+        return _render_worker_form(request, file=_my_file(user, number), values=_posted_values(request.POST),
+                                   rows=rows, errors=errors, lock=lock)
+    if request.POST.get("action") == "submit":
+        _submit(request, file, saved=True)
+    else:
+        messages.success(request, f"档案已保存：{file.get_category_display()}")
+    return redirect("aid:my_file", number=number)
+
+
+@page
+def my_file(request, number: str):
+    """The worker's own hardship file: where it is, why it qualifies (or not), its documents; a draft or returned
+    file can be corrected and submitted, documents added until the home visit."""
+    user = request.user
+    file = _my_file(user, number)
+    errors = FormErrors(fields=["documents"])
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    if action:
+        with errors.capture():
+            if action == "submit":
+                _submit(request, file, saved=False)
+            elif action == "documents":
+                uploads = check_attachments(request.FILES.getlist("documents"), field="documents")
+                added = file_documents_add(actor=user, file=file, files=uploads)
+                messages.success(request, f"已上传 {len(added)} 份证明材料")
+            else:
+                raise ValidationFailed(ErrorCode.INVALID, "未知操作", field="action")
+            return redirect("aid:my_file", number=number)
+        file = _my_file(user, number)
     steps = [{"at": e.at, "label": FILE_ACTIONS.get(e.action, e.action),
               "note": "" if e.action == "objection" else e.note} for e in file.events.all()]
+    reasons = (file.eligibility or {}).get("reasons", [])
+    editable = file.status in EDITABLE_FILE_STATUSES
     return render(request, "aid/worker_file.html", {
         "file": file,
-        "reasons": (file.eligibility or {}).get("reasons", []),
+        "reasons": reasons,
         "steps": steps,
-    })
+        "documents": file.documents.all(),
+        "errors": errors,
+        "can_edit": editable,
+        "can_submit": editable and file.category != HardshipCategory.NONE,
+        # Why it cannot be submitted: the assessment's findings between its heading and its conclusion.
+        "not_qualifying": editable and file.category == HardshipCategory.NONE,
+        "not_qualifying_reasons": reasons[1:-1],
+        "can_add_documents": file.status in FILE_DOCUMENT_STATUSES,
+        "documents_accept": DOCUMENTS_ACCEPT,
+    }, status=422 if errors else 200)
+
+
+@page
+def file_document(request, number: str, document_id: int):
+    """One supporting document of a hardship file, for whoever may see the file (the worker who filed it,
+    its union's staff and the unions above)."""
+    file = selectors.file_get(actor=request.user, number=number)
+    doc = AidDocument.objects.filter(hardship_file=file, pk=document_id).first()
+    if doc is None:
+        raise NotFound()
+    return FileResponse(doc.file.open("rb"), content_type=doc.content_type, filename=doc.name)
 
 
 @page

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from zhijia.cases.attachments import check_attachments
 from zhijia.core import audit
 from zhijia.core.errors import ErrorCode, NotFound, PermissionDenied, ValidationFailed, ZhijiaError
 from zhijia.core.pii import mask_name, mask_phone
@@ -43,6 +44,7 @@ from .models.campaigns import CampaignStatus, Group, SchoolLevel
 from .models.files import Relation
 from .permissions import campaign_policy, file_policy
 from .services import applications, files, payments
+from .services.documents import FILE_DOCUMENT_STATUSES, file_documents_add
 from .services.regions import rule_for
 
 audit.register("aid.file_export", "导出困难职工档案名单")
@@ -364,15 +366,20 @@ EVENT_LABELS = {
     "objection_resolve": "处理异议", "notice_close": "公示期满报审", "approve": "批准", "return": "退回",
     "withdraw": "撤回", "reassess": "年度复核", "exit": "脱困",
 }
+DOCUMENTS_ACCEPT = "image/jpeg,image/png,image/gif,image/webp,application/pdf"  # the file picker's hint only
 ACTION_FIELDS = ["visit_note", "visited_by", "content", "raised_by", "resolution", "return_reason",
-                 "withdraw_reason", "exit_reason"]
+                 "withdraw_reason", "exit_reason", "documents"]
 # The services name their field `reason`; each form on the page has its own.
 ACTION_RENAMES = {"return": {"reason": "return_reason"}, "withdraw": {"reason": "withdraw_reason"},
                   "exit": {"reason": "exit_reason"}}
 
 
-def _file_action(user, file: HardshipFile, post, action: str) -> str:
+def _file_action(user, file: HardshipFile, post, action: str, uploads=None) -> str:
     """Carry one step to its service; returns the message shown after it."""
+    if action == "documents":
+        added = file_documents_add(actor=user, file=file, files=check_attachments(
+            uploads.getlist("documents") if uploads else [], field="documents"))
+        return f"已上传 {len(added)} 份证明材料"
     if action == "submit":
         files.file_submit(actor=user, file=file)
         return "已提交，下一步：入户走访"
@@ -427,6 +434,7 @@ def _file_abilities(user, file: HardshipFile) -> dict:
         and file_policy.can(user, "withdraw", file),
         "can_review": status == FileStatus.ACTIVE and can_review,
         "can_reveal": file_policy.can(user, "reveal_pii", file),
+        "can_add_documents": status in FILE_DOCUMENT_STATUSES and file_policy.can(user, "update", file),
     }
 
 
@@ -437,7 +445,7 @@ def file_detail(request, number: str):
     errors = FormErrors(fields=ACTION_FIELDS)
     action = request.POST.get("action", "") if request.method == "POST" else ""
     if action:
-        message, done = _run(errors, lambda: _file_action(request.user, file, request.POST, action),
+        message, done = _run(errors, lambda: _file_action(request.user, file, request.POST, action, request.FILES),
                              ACTION_RENAMES.get(action))
         if done:
             messages.success(request, message)
@@ -450,6 +458,8 @@ def file_detail(request, number: str):
     return render(request, "aid/files_detail.html", {
         "file": file,
         "household": file.household.all(),
+        "documents": file.documents.all(),
+        "documents_accept": DOCUMENTS_ACCEPT,
         "objections": file.objections.all(),
         "events": events,
         "reasons": eligibility.get("reasons", []),

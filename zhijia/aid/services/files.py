@@ -184,6 +184,13 @@ def duplicate_check(*, actor, hashes: list[str], exclude_file_id: int | None = N
     raise DuplicateFile(message, field_name)
 
 
+def _require_member_self(clean: _Clean, member) -> None:
+    """A file linked to a member is that member's household: its 本人 is the member, by 身份证号."""
+    me = next(n for n, p in enumerate(clean.people) if p.relation == Relation.SELF)
+    if clean.hashes[me] != member.id_number_hash:
+        raise ValidationFailed(ErrorCode.INVALID, "“本人”的身份证号与会员登记的不一致", field=f"household.{me}.id_number")
+
+
 def _field_of(clean: _Clean):
     return lambda digest: f"household.{clean.hashes.index(digest)}.id_number"
 
@@ -226,10 +233,7 @@ def file_create(*, actor, union: Union, data: FileData, member=None, applicant=N
         raise ValidationFailed(ErrorCode.INVALID, "困难职工档案应建在职工所在的基层工会", field="union_id")
     clean = _clean(data)
     if member is not None:
-        me = next(n for n, p in enumerate(clean.people) if p.relation == Relation.SELF)
-        if clean.hashes[me] != member.id_number_hash:
-            raise ValidationFailed(ErrorCode.INVALID, "“本人”的身份证号与会员登记的不一致",
-                                   field=f"household.{me}.id_number")
+        _require_member_self(clean, member)
     duplicate_check(actor=actor, hashes=clean.hashes, field_of=_field_of(clean))
     assessment = _assess(union, data)
     file = HardshipFile(number=f"tmp-{uuid.uuid4().hex[:16]}", union=union, province_id=union.province_id,
@@ -276,6 +280,8 @@ def file_update(*, actor, file: HardshipFile, data: FileData, version: int | Non
     _move(file, (FileStatus.DRAFT, FileStatus.RETURNED), "修改")
     before = file.audit_snapshot()
     clean = _clean(data)
+    if file.member_id is not None:
+        _require_member_self(clean, file.member)
     duplicate_check(actor=actor, hashes=clean.hashes, exclude_file_id=file.pk, field_of=_field_of(clean))
     assessment = _assess(file.union, data)
     _apply(file, data, assessment)
