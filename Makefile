@@ -68,6 +68,7 @@ test: venv browser-deps
 bench: venv
 	$(PY) bench/import_members.py
 	$(PY) bench/subtree.py
+	$(PY) bench/aid.py
 
 clean:
 	rm -rf $(VENV) var

@@ -503,7 +503,10 @@ def _approve_chunk(actor, campaign: Campaign, ids: list[int], levels: list[int],
                                 reviewer_name=reviewer_name, decision=Decision.APPROVE, reason="批量审批")
                  for a in rows]
     ReviewDecision.objects.bulk_create(decisions, batch_size=1000)
+    # One UPDATE per next reviewing union and one for the final approvals, not bulk_update: its CASE … WHEN per
+    # row and column cost over a second per 1,000 rows, in Python to build and in PostgreSQL to evaluate.
     targets: dict[tuple[int, int], Union] = {}
+    moving_to: dict[int, list[int]] = {}
     for application in moving:
         application.level_index += 1
         key = (application.union_id, levels[application.level_index])
@@ -511,12 +514,17 @@ def _approve_chunk(actor, campaign: Campaign, ids: list[int], levels: list[int],
             targets[key] = reviewing_union_for(application.union, key[1])
         application.reviewing_union = targets[key]
         application.version += 1
+        moving_to.setdefault(targets[key].pk, []).append(application.pk)
+    for union_id, pks in moving_to.items():
+        Application.objects.filter(id__in=pks).update(level_index=F("level_index") + 1, reviewing_union_id=union_id,
+                                                      version=F("version") + 1)
     for application in final:
         application.status = ApplicationStatus.APPROVED
         application.decided_at = now
         application.version += 1
-    Application.objects.bulk_update(moving + final, ["level_index", "reviewing_union", "status", "decided_at",
-                                                     "version"], batch_size=1000)
+    if final:
+        Application.objects.filter(id__in=[a.pk for a in final]).update(
+            status=ApplicationStatus.APPROVED, decided_at=now, version=F("version") + 1)
     payments = Payment.objects.bulk_create([
         Payment(idempotency_key=f"app:{a.pk}", application=a, campaign=campaign, union=a.union,
                 province_id=a.province_id, amount=a.amount, payee_name=a.name, bank_name=a.bank_name,

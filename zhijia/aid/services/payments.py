@@ -4,7 +4,7 @@ payment twice, recording a result twice changes nothing, and a payment is paid a
 
 import uuid
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 
@@ -231,5 +231,21 @@ def _settle_paid(actor, batch: DisbursementBatch, references: dict[int, str]) ->
                     note=f"批次 {batch.number} 到账 {references[p.pk]}".strip()[:200]) for p in rows])
     for p in rows:
         p.status, p.paid_at, p.failure_reason, p.bank_reference = PaymentStatus.PAID, now, "", references[p.pk]
-    Payment.objects.bulk_update(rows, ["status", "paid_at", "failure_reason", "bank_reference"], batch_size=CHUNK)
+    # What every row gets alike in one UPDATE, then each bank 流水号 (bulk_update's CASE … WHEN per row and column
+    # cost about a second per 1,000 payments).
+    Payment.objects.filter(id__in=[p.pk for p in rows]).update(status=PaymentStatus.PAID, paid_at=now,
+                                                               failure_reason="", bank_reference="")
+    _store_references([(p.pk, p.bank_reference) for p in rows if p.bank_reference])
     return len(rows)
+
+
+def _store_references(pairs: list[tuple[int, str]]) -> None:
+    """Set bank_reference per payment in one statement: UPDATE … FROM (VALUES …), which PostgreSQL and SQLite
+    (3.33+) both read; a VALUES list's columns are column1, column2 in both."""
+    if not pairs:
+        return
+    table = connection.ops.quote_name(Payment._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET bank_reference = v.column2 FROM (VALUES {', '.join(['(%s, %s)'] * len(pairs))}) "
+            f"AS v WHERE {table}.id = v.column1", [value for pair in pairs for value in pair])
