@@ -120,6 +120,8 @@ def test_importing_the_same_result_file_twice_changes_nothing(approved, tuition,
             {"key": "app:999999", "result": "paid"}]
     first = svc.batch_record_results(actor=city_staff, batch=batch, rows=rows)
     assert (first["paid"], first["failed"], len(first["errors"])) == (2, 1, 1)
+    payments[0].refresh_from_db()
+    assert (payments[0].status, payments[0].bank_reference) == ("paid", "R1")
     again = svc.batch_record_results(actor=city_staff, batch=batch, rows=rows)
     assert again["unchanged"] == 3 and again["paid"] == 0
     assert LedgerEntry.objects.filter(kind="paid").count() == 2
