@@ -15,6 +15,7 @@ urlpatterns = [
     path("cases/", include("zhijia.cases.urls")),
     path("legal/", include("zhijia.legal.urls")),
     path("aid/", include("zhijia.aid.urls")),
+    path("jobs/", include("zhijia.jobs.urls")),
     path("", include("zhijia.members.urls")),
     path("", include("zhijia.core.urls")),
 ]

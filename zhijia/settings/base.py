@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "zhijia.cases",
     "zhijia.legal",
     "zhijia.aid",
+    "zhijia.jobs",
 ]
 
 MIDDLEWARE = [
