@@ -9,7 +9,6 @@ import subprocess
 import zlib
 
 import pytest
-from django.utils import timezone
 
 from zhijia.cases import documents
 from zhijia.cases.documents import mediation_agreement_pdf

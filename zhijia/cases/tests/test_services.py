@@ -7,8 +7,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from conftest import make_user
-from zhijia.accounts.models import Role
 from zhijia.cases import services
 from zhijia.cases.attachments import check_attachments
 from zhijia.cases.models import (

@@ -6,7 +6,7 @@ import pytest
 
 from zhijia.core.geo import distance_km, division_centre
 from zhijia.jobs import matching, taxonomy
-from zhijia.jobs.matching import MatchIndex, SeekerEntry, VacancyEntry, Weights
+from zhijia.jobs.matching import MatchIndex, SeekerEntry, Weights
 
 from .conftest import TODAY
 
