@@ -285,7 +285,8 @@ class MatchIndex:
     # Queries --------------------------------------------------------------------------------------------------
 
     def for_seeker(self, seeker: SeekerEntry, k: int = 20, *, weights: Weights | None = None,
-                   today: datetime.date | None = None) -> list[Match]:
+                   today: datetime.date | None = None, only: set[int] | None = None) -> list[Match]:
+        """The seeker's top k vacancies; `only` limits them to a set (a job fair's vacancies)."""
         w = weights or Weights()
         day = (today or timezone.localdate()).toordinal()
         candidates: set = set()
@@ -295,6 +296,8 @@ class MatchIndex:
                 found = self.v_postings.get((key, cell))
                 if found:
                     candidates |= found
+        if only is not None:
+            candidates &= only
         scored = []
         for vacancy_id in candidates:
             v = self.vacancies.get(vacancy_id)

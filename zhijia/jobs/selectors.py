@@ -113,10 +113,7 @@ def matches_for_seeker(*, seeker: SeekerProfile, k: int = 20, only: set[int] | N
     """Ranked vacancies for a seeker (the caller has checked the seeker is theirs to see)."""
     index = matching.index()
     entry = matching.seeker_entry(seeker)
-    found = index.for_seeker(entry, k if only is None else max(k, 200), weights=matching.Weights.current(),
-                             today=today)
-    if only is not None:
-        found = [m for m in found if m.id in only][:k]
+    found = index.for_seeker(entry, k, weights=matching.Weights.current(), today=today, only=only)
     vacancies = Vacancy.objects.select_related("employer").in_bulk([m.id for m in found])
     return [VacancyMatch(vacancies[m.id], m) for m in found if m.id in vacancies]
 
