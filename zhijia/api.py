@@ -34,7 +34,8 @@ api = NinjaAPI(
     title="职工之家开放平台 API",
     version="1",
     description="工会组织、会员、入会、转接、会员卡、审计、维权工单（12351）、"
-    "困难帮扶（困难职工档案、送温暖、金秋助学、医疗互助、资金发放）。错误统一为 {code, message, field}。",
+    "困难帮扶（困难职工档案、送温暖、金秋助学、医疗互助、资金发放）、"
+    "就业帮扶（求职登记、岗位发布与审核、智能匹配、推荐、招聘会、重点群体统计）。错误统一为 {code, message, field}。",
     auth=[BearerToken(), SessionAuth()],
     urls_namespace="api",
 )
@@ -76,6 +77,7 @@ def _register_routers() -> None:
     from zhijia.cases.api import router as cases_router
     from zhijia.cases.api_dashboard import router as cases_dashboard_router
     from zhijia.core.api import router as core_router
+    from zhijia.jobs.api import router as jobs_router
     from zhijia.legal.api import router as legal_router
     from zhijia.members.api import router as members_router
     from zhijia.members.api_bulk import router as members_bulk_router
@@ -90,6 +92,7 @@ def _register_routers() -> None:
     api.add_router("/cases", cases_dashboard_router)
     api.add_router("/legal", legal_router)
     api.add_router("/aid", aid_router)
+    api.add_router("/jobs", jobs_router)
 
 
 _register_routers()

@@ -423,15 +423,35 @@ def referral_respond(*, actor, referral: Referral, status: str, response: str = 
 
 def seeker_contact_visible(*, actor, seeker: SeekerProfile, vacancy: Vacancy | None = None) -> bool:
     """Staff with PII rights always; an employer only for a seeker who applied to one of its vacancies or agreed."""
-    if seeker_policy.can(actor, "reveal_pii", seeker) or seeker.user_id == getattr(actor, "pk", None):
-        return True
+    return seeker.pk in seekers_contact_visible(actor=actor, seekers=[seeker])
+
+
+def seekers_contact_visible(*, actor, seekers) -> set[int]:
+    """seeker_contact_visible for a page of seekers at once (two queries, not two per seeker): the ids of those
+    whose contact details the actor may see."""
+    seekers = list(seekers)
+    actor_id = getattr(actor, "pk", None)
+    visible = {s.pk for s in seekers
+               if (actor_id is not None and s.user_id == actor_id) or seeker_policy.can(actor, "reveal_pii", s)}
     employers = employer_ids_of(actor)
-    if not employers:
-        return False
-    involved = Outcome.objects.filter(seeker=seeker, vacancy__employer_id__in=employers,
-                                      kind=OutcomeKind.APPLIED).exists()
-    referred = Referral.objects.filter(seeker=seeker, vacancy__employer_id__in=employers).exists()
-    return involved or (referred and seeker.contact_consent)
+    rest = [s.pk for s in seekers if s.pk not in visible]
+    if not employers or not rest:
+        return visible
+    visible |= set(Outcome.objects.filter(seeker_id__in=rest, vacancy__employer_id__in=employers,
+                                          kind=OutcomeKind.APPLIED).values_list("seeker_id", flat=True))
+    consenting = [s.pk for s in seekers if s.contact_consent and s.pk not in visible]
+    if consenting:
+        visible |= set(Referral.objects.filter(seeker_id__in=consenting, vacancy__employer_id__in=employers)
+                       .values_list("seeker_id", flat=True))
+    return visible
+
+
+def seeker_reveal(*, actor, seeker: SeekerProfile) -> dict:
+    """The seeker's full phone and 身份证号, for roles allowed to see them; every reveal is logged."""
+    seeker_policy.require(actor, "reveal_pii", seeker)
+    audit.record(actor=actor, action="jobs.reveal", obj=seeker, union=seeker.union,
+                 after={"fields": ["phone", "id_number"]})
+    return {"phone": seeker.phone, "id_number": seeker.id_number}
 
 
 # Job fairs -----------------------------------------------------------------------------------------------------
