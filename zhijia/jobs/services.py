@@ -485,7 +485,7 @@ def fair_add_vacancies(*, actor, fair: JobFair, vacancies: list[Vacancy]) -> Job
 @transaction.atomic
 def fair_register(*, actor, fair: JobFair, seeker: SeekerProfile) -> FairRegistration:
     """A seeker (or their officer) registers for a fair; registering twice is one registration."""
-    if seeker.user_id != getattr(actor, "pk", None):
+    if seeker.user_id is None or seeker.user_id != getattr(actor, "pk", None):
         seeker_policy.require(actor, "update", seeker)
     if fair.held_on < timezone.localdate():
         raise ValidationFailed(ErrorCode.INVALID, "招聘会已结束", field="fair_id")

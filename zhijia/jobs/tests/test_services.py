@@ -162,3 +162,12 @@ def test_job_fair_registration_and_match_sheet(tree, county_staff, post, seeker)
     with pytest.raises(ValidationFailed) as error:
         services.fair_create(actor=county_staff, union=tree.county, name="x", held_on=TODAY)
     assert error.value.field == "place"
+
+
+def test_an_anonymous_caller_cannot_register_a_seeker_without_an_account_for_a_fair(tree, county_staff, seeker):
+    from django.contrib.auth.models import AnonymousUser
+
+    fair = services.fair_create(actor=county_staff, union=tree.county, name="线上招聘会", online=True,
+                                held_on=TODAY + datetime.timedelta(days=2))
+    with pytest.raises((NotFound, PermissionDenied)):
+        services.fair_register(actor=AnonymousUser(), fair=fair, seeker=seeker())
