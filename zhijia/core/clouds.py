@@ -18,6 +18,6 @@ SERVICE_AREAS = [
     ServiceArea("legal", "法务云", "劳动法律咨询（条文依据）、12351维权投诉、调解与法律援助", "cases:home"),
     ServiceArea("health", "健康云", "职工健康服务、医疗互助", None),
     ServiceArea("aid", "困难帮扶", "困难职工建档、送温暖、金秋助学、医疗互助", "aid:home"),
-    ServiceArea("jobs", "就业帮扶云", "岗位推荐、智能寻对匹配", None),
+    ServiceArea("jobs", "就业帮扶云", "求职登记、岗位推荐、智能寻对匹配", "jobs:home"),
     ServiceArea("grassroots", "基层工会工作辅助云", "会员名册、入会审核、转接办理", "members:staff_home"),
 ]
