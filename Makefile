@@ -39,8 +39,10 @@ run: demo
 	@echo "  基层工会演示账号: officer / zhijia-demo-2026  (基层工会主席)"
 	@echo "  上级工会演示账号: city / zhijia-demo-2026     (苏州市总工会，12351 热线受理、超期督办)"
 	@echo "  协作单位演示账号: court / zhijia-demo-2026    (法院诉调中心，只见移交的工单)"
+	@echo "  用人单位演示账号: hr / zhijia-demo-2026       (苏州精工机械有限公司人事，发布岗位、答复推荐)"
 	@echo "  维权服务: http://$(HOST):$(PORT)/cases/"
 	@echo "  困难帮扶: http://$(HOST):$(PORT)/aid/   (公示: /aid/notice/，统计: /aid/reports/)"
+	@echo "  就业帮扶: http://$(HOST):$(PORT)/jobs/  (招聘会: /jobs/fairs/，统计: /jobs/report/)"
 	@echo "  管理后台: http://$(HOST):$(PORT)/admin/  API 文档: http://$(HOST):$(PORT)/api/docs"
 	@echo ""
 	@trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \

@@ -147,9 +147,9 @@ def test_seed_writes_one_summary_audit_entry_not_one_per_member(seeded):
     entry = AuditLog.objects.get(action="demo.seed")
     assert entry.after["members"] == MEMBERS and entry.actor_name == "admin"
     # members are bulk-loaded without an entry each; only what the demo files through services adds entries:
-    # the tickets, the hardship-aid data, and 王小明 joining (one member.create)
+    # the tickets, the hardship-aid and employment-help data, and 王小明 joining (one member.create)
     assert AuditLog.objects.filter(action__startswith="member.").count() == DEMO_WORKER_MEMBERS
-    assert AuditLog.objects.exclude(action__regex=r"^(ticket|aid|join|member)\.").count() == 1
+    assert AuditLog.objects.exclude(action__regex=r"^(ticket|aid|jobs|join|member)\.").count() == 1
 
 
 def test_if_empty_leaves_an_existing_database_alone(seeded):

@@ -30,12 +30,16 @@ class Command(BaseCommand):
             from zhijia.aid.demo import seed_aid_demo
 
             seed_aid_demo(officer_union=summary.officer_union, city=summary.city)
+        from zhijia.jobs.demo import seed_jobs_demo
+
+        seed_jobs_demo(officer_union=summary.officer_union, city=summary.city)
         self.stdout.write(self.style.SUCCESS(
             f"演示数据已生成：工会 {summary.unions:,} 个，会员 {summary.members:,} 人，用时 {summary.seconds:.1f} 秒。"
         ))
         self.stdout.write(
             f"  职工 {WORKER_USERNAME}（王小明，{'已入会，有帮扶申请' if members else '尚未入会'}）、"
             f"officer（{summary.officer_union.name}主席）、"
-            f"city（{summary.city.name}）、court（协作法院）、admin（{summary.province.name}系统管理员，可进管理后台），"
+            f"city（{summary.city.name}）、court（协作法院）、hr（苏州精工机械有限公司人事，发布岗位、答复推荐）、"
+            f"admin（{summary.province.name}系统管理员，可进管理后台），"
             f"密码均为 {DEMO_PASSWORD}"
         )
