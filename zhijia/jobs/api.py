@@ -13,6 +13,7 @@ from ninja import Query, Router, Status
 
 from zhijia.accounts.models import User
 from zhijia.core.errors import ErrorCode, NotFound, PermissionDenied, ValidationFailed
+from zhijia.core.pii import mask_name
 from zhijia.core.policy import grants_for
 from zhijia.core.schemas import ERRORS, Page, PageQuery, paginate
 from zhijia.members.models import MemberStatus
@@ -534,8 +535,9 @@ def fair_matches(request, fair_id: int, seeker_id: int, filters: Query[MatchQuer
         seeker = registration.seeker
     only = set(fair.vacancies.values_list("id", flat=True))
     found = selectors.matches_for_seeker(seeker=seeker, k=filters.k, only=only, today=fair.held_on)
-    return {"fair": fair, "seeker_id": seeker.pk, "seeker_name": seeker.name,
-            "items": _vacancy_matches(found, seeker)}
+    # Organisers from another area see the name masked, as on the printed sheet.
+    name = seeker.name if seeker_policy.can(actor, "view", seeker) else mask_name(seeker.name)
+    return {"fair": fair, "seeker_id": seeker.pk, "seeker_name": name, "items": _vacancy_matches(found, seeker)}
 
 
 # ---- Report -------------------------------------------------------------------------------------------------
