@@ -71,6 +71,7 @@ bench: venv
 	$(PY) bench/import_members.py
 	$(PY) bench/subtree.py
 	$(PY) bench/aid.py
+	$(PY) bench/matching.py
 
 clean:
 	rm -rf $(VENV) var
