@@ -9,13 +9,16 @@ application = get_wsgi_application()
 
 
 def _warm_up() -> None:
-    """Build the legal search index (and load jieba) before the first question rather than during it."""
-    try:
-        from zhijia.legal.retrieval import current_index
+    """Build the legal search index and the job-matching index (and load jieba) before the first request that
+    needs them rather than during it (the matching index takes about a minute per million vacancies)."""
+    from zhijia.jobs import matching
+    from zhijia.legal.retrieval import current_index
 
-        current_index()
-    except Exception:  # e.g. a database not migrated yet: the first query builds it instead
-        logging.getLogger("zhijia").warning("legal index warm-up skipped", exc_info=True)
+    for name, build in (("legal", current_index), ("matching", matching.index)):
+        try:
+            build()
+        except Exception:  # e.g. a database not migrated yet: the first query builds it instead
+            logging.getLogger("zhijia").warning("%s index warm-up skipped", name, exc_info=True)
 
 
 if os.environ.get("ZHIJIA_WARM_UP", "1") != "0":
