@@ -157,3 +157,31 @@ class Policy:
         if obj is None:
             raise NotFound()
         return obj
+
+
+class AtUnion:
+    """Lets a policy judge a union as if it were an object filed there (no owner)."""
+
+    def __init__(self, union):
+        self.union = union
+
+
+def union_in_reach(*, actor, policy: Policy, action: str, union_id):
+    """The union a report or a list is about: the one named if the actor may `action` there (else NotFound),
+    or by default the highest union in which the actor holds a role with that action. Workers and others without
+    the action at all get PermissionDenied."""
+    from zhijia.org.models import Union
+
+    policy.require(actor, action)
+    if union_id in (None, ""):
+        roles = policy.rules.get(action, {})
+        grants = sorted((g for g in grants_for(actor) if g.role in roles), key=lambda g: (g.path.count("/"), g.union_id))
+        if not grants:
+            raise NotFound("您没有可查看统计的工会")
+        union_id = grants[0].union_id
+    if not str(union_id).isdigit():
+        raise NotFound(field="union")
+    union = Union.objects.filter(pk=int(union_id)).first()
+    if union is None or not policy.can(actor, action, AtUnion(union)):
+        raise NotFound(field="union")
+    return union

@@ -17,7 +17,7 @@ from django.utils import timezone
 from zhijia.core import audit
 from zhijia.core.errors import NotFound
 from zhijia.core.pii import mask_name
-from zhijia.core.policy import grants_for
+from zhijia.core.policy import AtUnion, union_in_reach
 from zhijia.org.models import Union
 
 from . import selectors
@@ -43,31 +43,9 @@ PRIORITY_COLUMNS = ("seekers", "matched", "referred", "hired")
 # ---- 就业帮扶统计 ------------------------------------------------------------------------------------------
 
 
-class AtUnion:
-    """Lets the seeker policy judge a union as if a profile were filed there."""
-
-    def __init__(self, union: Union):
-        self.union = union
-        self.user_id = None
-
-
 def report_union(*, actor, union_id: int | str | None) -> Union:
-    """The union a report is about: the one named if the actor may report on it (else NotFound), or by default
-    the highest union in which the actor holds a reporting role. Workers get PermissionDenied."""
-    seeker_policy.require(actor, "report")
-    if union_id in (None, ""):
-        roles = seeker_policy.rules["report"]
-        grants = sorted((g for g in grants_for(actor) if g.role in roles),
-                        key=lambda g: (g.path.count("/"), g.union_id))
-        if not grants:
-            raise NotFound("您没有可查看统计的工会")
-        union_id = grants[0].union_id
-    if not str(union_id).isdigit():
-        raise NotFound(field="union")
-    union = Union.objects.filter(pk=int(union_id)).first()
-    if union is None or not seeker_policy.can(actor, "report", AtUnion(union)):
-        raise NotFound(field="union")
-    return union
+    """The union the report is about (see core.policy.union_in_reach)."""
+    return union_in_reach(actor=actor, policy=seeker_policy, action="report", union_id=union_id)
 
 
 def _seekers(actor, union: Union):
