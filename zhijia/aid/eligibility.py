@@ -9,13 +9,13 @@ A region adds its own tests as data (RegionRule.extra_rules), over the measures 
 """
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from zhijia.core.errors import ErrorCode, ValidationFailed
 
 from .models.files import HardshipCategory
+from .rules import money
 
-CENT = Decimal("0.01")
 # Strongest first: a household meeting several tests is filed under the first.
 ORDER = [HardshipCategory.DEEP, HardshipCategory.ACCIDENT, HardshipCategory.RELATIVE]
 
@@ -66,10 +66,6 @@ class Assessment:
         return {"category": self.category, "measures": self.measures, "reasons": self.reasons}
 
 
-def _money(value) -> Decimal:
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
 def validate_household(household: Household) -> None:
     """Refuse figures no household has: negative or absurd amounts, or nobody in it."""
     if not household.incomes:
@@ -93,8 +89,8 @@ def measures_of(household: Household, thresholds: Thresholds) -> dict:
     per_capita = (income - household.unavoidable_spending) / 12 / size
     return {
         "size": size,
-        "annual_income": _money(income),
-        "per_capita_monthly": _money(per_capita),
+        "annual_income": money(income),
+        "per_capita_monthly": money(per_capita),
         "dibao_ratio": (per_capita / thresholds.dibao_monthly).quantize(Decimal("0.001")),
         "cost_ratio": (household.necessary_costs / income).quantize(Decimal("0.001")) if income > 0
         else (Decimal("Infinity") if household.necessary_costs > 0 else Decimal(0)),
@@ -135,30 +131,30 @@ def assess(household: Household, thresholds: Thresholds) -> Assessment:
     validate_household(household)
     m = measures_of(household, thresholds)
     dibao = thresholds.dibao_monthly
-    relative_line = _money(dibao * thresholds.relative_multiple)
+    relative_line = money(dibao * thresholds.relative_multiple)
     met: set[str] = set()
     reasons = [
-        f"家庭年收入 {m['annual_income']} 元，刚性支出 {_money(household.unavoidable_spending)} 元，"
+        f"家庭年收入 {m['annual_income']} 元，刚性支出 {money(household.unavoidable_spending)} 元，"
         f"家庭人口 {m['size']} 人，人均月可支配收入 {m['per_capita_monthly']} 元（{thresholds.region}低保标准 "
-        f"{_money(dibao)} 元/月）"
+        f"{money(dibao)} 元/月）"
     ]
     if m["per_capita_monthly"] < dibao:
         met.add(HardshipCategory.DEEP)
-        reasons.append(f"符合深度困难：人均月收入 {m['per_capita_monthly']} 元低于低保标准 {_money(dibao)} 元")
+        reasons.append(f"符合深度困难：人均月收入 {m['per_capita_monthly']} 元低于低保标准 {money(dibao)} 元")
     else:
-        reasons.append(f"不符合深度困难：人均月收入不低于低保标准 {_money(dibao)} 元")
+        reasons.append(f"不符合深度困难：人均月收入不低于低保标准 {money(dibao)} 元")
     if m["per_capita_monthly"] < relative_line:
         met.add(HardshipCategory.RELATIVE)
         reasons.append(f"符合相对困难：人均月收入低于低保标准的 {thresholds.relative_multiple} 倍（{relative_line} 元）")
     else:
         reasons.append(f"不符合相对困难：人均月收入不低于 {relative_line} 元")
-    accident_line = _money(m["annual_income"] * thresholds.accident_ratio)
+    accident_line = money(m["annual_income"] * thresholds.accident_ratio)
     if household.necessary_costs > accident_line:
         met.add(HardshipCategory.ACCIDENT)
-        reasons.append(f"符合意外致困：当年必需支出 {_money(household.necessary_costs)} 元超过家庭年收入的 "
+        reasons.append(f"符合意外致困：当年必需支出 {money(household.necessary_costs)} 元超过家庭年收入的 "
                        f"{int(thresholds.accident_ratio * 100)}%（{accident_line} 元）")
     elif household.necessary_costs > 0:
-        reasons.append(f"不符合意外致困：当年必需支出 {_money(household.necessary_costs)} 元未超过 {accident_line} 元")
+        reasons.append(f"不符合意外致困：当年必需支出 {money(household.necessary_costs)} 元未超过 {accident_line} 元")
     for rule in thresholds.extra_rules:
         if _extra_rule_met(rule, m):
             met.add(rule["category"])
