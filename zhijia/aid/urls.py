@@ -13,6 +13,7 @@ urlpatterns = [
     path("apply/<int:campaign_id>/", views.apply, name="apply"),
     path("my/<str:number>/", views.my_application, name="my_application"),
     path("files/new/", views.my_file_new, name="my_file_new"),  # before files/<number>/, which would take "new"
+    path("files/preview/", views.my_file_preview, name="my_file_preview"),  # likewise
     path("files/<str:number>/", views.my_file, name="my_file"),
     path("files/<str:number>/edit/", views.my_file_edit, name="my_file_edit"),
     # A file's documents, for the worker who filed it and for staff (the staff detail page links here too).

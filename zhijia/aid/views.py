@@ -47,6 +47,7 @@ from .views_staff import (
     _file_data,
     _posted_rows,
     _stored_values,
+    render_estimate,
 )
 
 Decision = ReviewDecision.Decision
@@ -391,6 +392,17 @@ def my_file_new(request):
     else:
         messages.success(request, f"档案 {file.number} 已保存为草稿：{file.get_category_display()}")
     return redirect("aid:my_file", number=file.number)
+
+
+@page
+@require_POST
+def my_file_preview(request):
+    """HTMX 试算 on the worker's own household form: the category the figures typed so far would get at the union
+    the worker belongs to, with its reasons; nothing is saved."""
+    member = _membership(request.user)
+    if member is None:
+        return render(request, "aid/_files_preview.html", {"error": "您还不是工会会员，入会后可在线申请困难职工建档"})
+    return render_estimate(request, member.union, _file_data(request.POST, _posted_rows(request.POST)))
 
 
 @page

@@ -28,7 +28,6 @@ from zhijia.org.models import Level, Union
 from zhijia.org.selectors import union_list
 
 from . import exports, selectors
-from .eligibility import Household, assess
 from .models import (
     ApplicationStatus,
     BatchStatus,
@@ -340,19 +339,13 @@ def file_preview(request):
     union = _chosen_union(request.user, request.POST.get("union", ""))
     if union is None:
         return render(request, "aid/_files_preview.html", {"error": "请先选择职工所在的基层工会"})
-    rows = _posted_rows(request.POST)
-    post = request.POST
+    return render_estimate(request, union, _file_data(request.POST, _posted_rows(request.POST)))
+
+
+def render_estimate(request, union: Union, data: files.FileData):
+    """The 试算 partial (staff and worker forms): the category and its reasons, or what stops the estimate."""
     try:
-        incomes = [files.parse_money(row["annual_income"], field="annual_income", label=f"第{n}位家庭成员的年收入")
-                   for n, row in enumerate(rows, start=1)]
-        result = assess(Household(
-            incomes=incomes,
-            other_income=files.parse_money(post.get("other_income", ""), field="other_income", label="其他家庭收入"),
-            unavoidable_spending=files.parse_money(post.get("unavoidable_spending", ""), field="unavoidable_spending",
-                                                   label="刚性支出"),
-            necessary_costs=files.parse_money(post.get("necessary_costs", ""), field="necessary_costs",
-                                              label="当年意外必需支出"),
-            causes=post.getlist("causes")), files.thresholds_for(union))
+        result = files.file_estimate(union=union, data=data)
     except ValidationFailed as exc:
         return render(request, "aid/_files_preview.html", {"error": exc.message})
     return render(request, "aid/_files_preview.html", {

@@ -215,6 +215,35 @@ def _apply(file: HardshipFile, data: FileData, assessment) -> None:
 
 
 @transaction.atomic
+def file_estimate(*, union: Union, data: FileData):
+    """试算: the category the household would get at this union, with its reasoning, before anything is saved.
+
+    Only the figures that decide the category are checked (incomes, spending, causes); names, 身份证号, the
+    required fields and the duplicate check wait for saving, so a worker can try their numbers first. Nothing
+    is written.
+    """
+    unknown = [cause for cause in data.causes if cause not in Cause.values]
+    if unknown:
+        raise ValidationFailed(ErrorCode.INVALID, f"致困原因无效：{'、'.join(unknown)}", field="causes")
+    if not data.household:
+        raise ValidationFailed(ErrorCode.INVALID, "家庭成员不能为空，至少应有职工本人", field="household")
+    if len(data.household) > MAX_HOUSEHOLD:
+        raise ValidationFailed(ErrorCode.INVALID, f"家庭成员不能超过{MAX_HOUSEHOLD}人", field="household")
+    figures = FileData(
+        name=data.name, causes=list(data.causes),
+        other_income=parse_money(data.other_income, field="other_income", label="其他家庭收入"),
+        unavoidable_spending=parse_money(data.unavoidable_spending, field="unavoidable_spending", label="刚性支出"),
+        necessary_costs=parse_money(data.necessary_costs, field="necessary_costs", label="当年意外必需支出"),
+        household=[
+            PersonIn(relation=person.relation, name=person.name, id_number="",
+                     annual_income=parse_money(person.annual_income, field=f"household.{number}.annual_income",
+                                               label=f"第{number + 1}位家庭成员的年收入"))
+            for number, person in enumerate(data.household)
+        ],
+    )
+    return _assess(union, figures)
+
+
 def file_create(*, actor, union: Union, data: FileData, member=None, applicant=None) -> HardshipFile:
     """A draft household file for a grassroots union, eligibility computed. Refuses people already on file.
 

@@ -112,6 +112,24 @@ def test_the_form_locks_the_workers_row_to_the_membership(regions, worker, worke
     assert '<option value="self"' not in body  # nobody else can be 本人
 
 
+def test_a_worker_tries_the_figures_before_saving(regions, worker, worker_member, form, other_worker):
+    client = logged_in(worker)
+    assert 'hx-post="/aid/files/preview/"' in client.get("/aid/files/new/").content.decode()
+    body = client.post("/aid/files/preview/", form()).content.decode()
+    assert "试算结果：深度困难" in body and "苏州市低保标准" in body
+    body = client.post("/aid/files/preview/", form(incomes=(300000, 0, 0))).content.decode()
+    assert "试算结果：不符合建档条件" in body
+    body = client.post("/aid/files/preview/", form(m_annual_income=["30000", "三万", "0"])).content.decode()
+    assert "试算未完成" in body and "第2位家庭成员的年收入" in body
+    # Names and 身份证号 wait for saving: the figures alone give the category.
+    body = client.post("/aid/files/preview/", form(m_name=["", "", ""], m_id_number=["", "", ""])).content.decode()
+    assert "试算结果：深度困难" in body
+    assert HardshipFile.objects.count() == 0
+    assert client.get("/aid/files/preview/").status_code == 405
+    not_member = logged_in(other_worker).post("/aid/files/preview/", form()).content.decode()
+    assert "您还不是工会会员" in not_member and "试算结果" not in not_member
+
+
 def test_a_worker_files_and_submits_with_documents(media, regions, worker, worker_member, form, tree):
     client = logged_in(worker)
     response = client.post("/aid/files/new/", form(documents=[jpeg(), pdf()]))
