@@ -67,6 +67,7 @@ FILE_ACTIONS = {
     "create": "建档", "update": "修改档案", "submit": "提交审核", "visit": "入户走访", "notice": "张榜公示",
     "objection": "公示期间收到异议", "objection_resolve": "异议已处理", "notice_close": "公示结束",
     "approve": "批准建档", "return": "退回补正", "withdraw": "撤回", "reassess": "年度复核", "exit": "脱困退档",
+    "documents": "上传证明材料",
 }
 
 

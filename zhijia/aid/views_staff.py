@@ -357,7 +357,7 @@ def render_estimate(request, union: Union, data: files.FileData):
 EVENT_LABELS = {
     "create": "建档", "update": "修改", "submit": "提交", "visit": "入户走访", "notice": "开始公示", "objection": "登记异议",
     "objection_resolve": "处理异议", "notice_close": "公示期满报审", "approve": "批准", "return": "退回",
-    "withdraw": "撤回", "reassess": "年度复核", "exit": "脱困",
+    "withdraw": "撤回", "reassess": "年度复核", "exit": "脱困", "documents": "上传材料",
 }
 DOCUMENTS_ACCEPT = "image/jpeg,image/png,image/gif,image/webp,application/pdf"  # the file picker's hint only
 ACTION_FIELDS = ["visit_note", "visited_by", "content", "raised_by", "resolution", "return_reason",

@@ -11,6 +11,7 @@ from zhijia.core.errors import ErrorCode, InvalidTransition, ValidationFailed
 
 from ..models import AidDocument, Application, ApplicationStatus, FileStatus, HardshipFile
 from ..permissions import application_policy, file_policy
+from .files import file_event
 
 MAX_DOCUMENTS = 10
 # A file's documents are what the home visit checks; after it they are part of the record.
@@ -68,6 +69,8 @@ def file_documents_add(*, actor, file: HardshipFile, files: list[CheckedFile]) -
         if file.documents.count() + len(files) > MAX_DOCUMENTS:
             raise ValidationFailed(ErrorCode.INVALID, f"每份档案最多上传{MAX_DOCUMENTS}份证明材料", field="documents")
         saved = _save(files, hardship_file=file)
+        names = "、".join(d.name for d in saved)
+        file_event(file, actor, "documents", file.status, f"{len(saved)} 份：{names}")
         audit.record(actor=actor, action="aid.file_document_add", obj=file,
                      after={"files": [d.name for d in saved]})
     return saved

@@ -152,7 +152,8 @@ def _actor_name(actor) -> str:
     return str(actor) if actor is not None and getattr(actor, "is_authenticated", False) else "系统"
 
 
-def _event(file: HardshipFile, actor, action: str, from_status: str, note: str = "") -> None:
+def file_event(file: HardshipFile, actor, action: str, from_status: str, note: str = "") -> None:
+    """One step in the file's history (FileEvent), in the words the timeline shows."""
     FileEvent.objects.create(file=file, actor=actor if getattr(actor, "is_authenticated", False) else None,
                              actor_name=_actor_name(actor), action=action, from_status=from_status,
                              to_status=file.status, note=note[:500])
@@ -272,7 +273,7 @@ def file_create(*, actor, union: Union, data: FileData, member=None, applicant=N
     file.number = f"KN{timezone.localdate():%Y}{file.pk:08d}"
     file.save(update_fields=["number"])
     _write_household(file, clean.people, clean.hashes, holding=False)
-    _event(file, actor, "create", "", assessment.reasons[-1])
+    file_event(file, actor, "create", "", assessment.reasons[-1])
     audit.record(actor=actor, action="aid.file_create", obj=file, after=file.audit_snapshot())
     return file
 
@@ -322,7 +323,7 @@ def file_update(*, actor, file: HardshipFile, data: FileData, version: int | Non
     except IntegrityError:
         duplicate_check(actor=actor, hashes=clean.hashes, exclude_file_id=file.pk, field_of=_field_of(clean))
         raise
-    _event(file, actor, "update", file.status, assessment.reasons[-1])
+    file_event(file, actor, "update", file.status, assessment.reasons[-1])
     audit.record(actor=actor, action="aid.file_update", obj=file, before=before, after=file.audit_snapshot())
     return file
 
@@ -348,7 +349,7 @@ def file_submit(*, actor, file: HardshipFile) -> HardshipFile:
     file.return_reason = ""
     file.version += 1
     file.save()
-    _event(file, actor, "submit", before)
+    file_event(file, actor, "submit", before)
     audit.record(actor=actor, action="aid.file_submit", obj=file)
     return file
 
@@ -364,7 +365,7 @@ def file_visit(*, actor, file: HardshipFile, note: str, visited_by: str = "") ->
     file.status = FileStatus.VISITED
     file.version += 1
     file.save()
-    _event(file, actor, "visit", before, file.visit_note[:200])
+    file_event(file, actor, "visit", before, file.visit_note[:200])
     audit.record(actor=actor, action="aid.file_visit", obj=file)
     return file
 
@@ -382,7 +383,7 @@ def file_notice_start(*, actor, file: HardshipFile, today: datetime.date | None 
     file.status = FileStatus.NOTICE
     file.version += 1
     file.save()
-    _event(file, actor, "notice", before, f"公示至 {file.notice_end:%Y-%m-%d}（{days} 个工作日）")
+    file_event(file, actor, "notice", before, f"公示至 {file.notice_end:%Y-%m-%d}（{days} 个工作日）")
     audit.record(actor=actor, action="aid.file_notice", obj=file)
     return file
 
@@ -401,7 +402,7 @@ def objection_add(*, actor, file: HardshipFile, content: str, raised_by: str = "
     objection = FileObjection.objects.create(
         file=file, content=clean_required(content, field="content", label="异议内容", max_length=1000),
         raised_by=raised_by[:50])
-    _event(file, actor, "objection", file.status, objection.content[:200])
+    file_event(file, actor, "objection", file.status, objection.content[:200])
     audit.record(actor=actor, action="aid.file_objection", obj=file, after={"objection": objection.pk})
     return objection
 
@@ -426,7 +427,7 @@ def objection_resolve(*, actor, objection: FileObjection, upheld: bool, resoluti
         file.return_reason = f"公示异议成立：{objection.resolution}"[:500]
         file.version += 1
         file.save()
-    _event(file, actor, "objection_resolve", before, ("异议成立：" if upheld else "异议不成立：") + objection.resolution[:180])
+    file_event(file, actor, "objection_resolve", before, ("异议成立：" if upheld else "异议不成立：") + objection.resolution[:180])
     audit.record(actor=actor, action="aid.file_objection_resolve", obj=file,
                  after={"objection": objection.pk, "upheld": upheld})
     return objection
@@ -457,7 +458,7 @@ def file_notice_close(*, actor, file: HardshipFile, today: datetime.date | None 
     file.status = FileStatus.REVIEW
     file.version += 1
     file.save()
-    _event(file, actor, "notice_close", before, f"报{file.approval_union.name}审批")
+    file_event(file, actor, "notice_close", before, f"报{file.approval_union.name}审批")
     audit.record(actor=actor, action="aid.file_notice_close", obj=file)
     reviewers = _staff_of(file.approval_union)
     notify(reviewers, "困难职工建档待审批", f"{file.union.name} {file.name} 的建档申请已公示期满，待审批",
@@ -493,7 +494,7 @@ def file_approve(*, actor, file: HardshipFile) -> HardshipFile:
     file.last_reviewed_on = timezone.localdate()
     file.version += 1
     file.save()
-    _event(file, actor, "approve", before, f"认定为{file.get_category_display()}")
+    file_event(file, actor, "approve", before, f"认定为{file.get_category_display()}")
     audit.record(actor=actor, action="aid.file_approve", obj=file)
     _tell_applicant(file, "困难职工建档已批准", f"您的困难职工档案 {file.number} 已批准（{file.get_category_display()}）")
     return file
@@ -512,7 +513,7 @@ def file_return(*, actor, file: HardshipFile, reason: str) -> HardshipFile:
     file.status = FileStatus.RETURNED
     file.version += 1
     file.save()
-    _event(file, actor, "return", before, file.return_reason)
+    file_event(file, actor, "return", before, file.return_reason)
     audit.record(actor=actor, action="aid.file_return", obj=file, after={"reason": file.return_reason})
     _tell_applicant(file, "困难职工建档申请被退回", f"退回原因：{file.return_reason}")
     return file
@@ -527,7 +528,7 @@ def file_withdraw(*, actor, file: HardshipFile, reason: str) -> HardshipFile:
     file.status = FileStatus.WITHDRAWN
     file.version += 1
     file.save()
-    _event(file, actor, "withdraw", before, clean_required(reason, field="reason", label="撤回原因", max_length=500))
+    file_event(file, actor, "withdraw", before, clean_required(reason, field="reason", label="撤回原因", max_length=500))
     audit.record(actor=actor, action="aid.file_withdraw", obj=file)
     return file
 
@@ -551,7 +552,7 @@ def file_reassess(*, actor, file: HardshipFile, data: FileData, today: datetime.
     file.review_note = "复核：已不符合建档条件，请核实后办理脱困" if file.review_due else ""
     file.version += 1
     file.save()
-    _event(file, actor, "reassess", file.status, assessment.reasons[-1])
+    file_event(file, actor, "reassess", file.status, assessment.reasons[-1])
     audit.record(actor=actor, action="aid.file_reassess", obj=file, before=before, after=file.audit_snapshot())
     return file
 
@@ -569,7 +570,7 @@ def file_exit(*, actor, file: HardshipFile, reason: str) -> HardshipFile:
     file.review_due = False
     file.version += 1
     file.save()
-    _event(file, actor, "exit", before, file.exit_reason)
+    file_event(file, actor, "exit", before, file.exit_reason)
     audit.record(actor=actor, action="aid.file_exit", obj=file, after={"reason": file.exit_reason})
     return file
 

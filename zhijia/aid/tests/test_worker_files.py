@@ -294,6 +294,13 @@ def test_staff_add_documents_on_the_file_page_until_the_visit(filed, chair, chai
     assert response.status_code == 302
     assert list(filed.documents.values_list("name", flat=True)) == ["诊断证明.jpg", "低保证.pdf"]
     assert AuditLog.objects.filter(action="aid.file_document_add", actor=chair).exists()
+    # Both uploads are steps of the file's history, with who uploaded what, on both sides.
+    uploads = [(e.actor_name, e.note) for e in filed.events.filter(action="documents")]
+    assert uploads == [("王小明", "1 份：诊断证明.jpg"), ("张主席", "1 份：低保证.pdf")]
+    staff_page = logged_in(chair).get(url).content.decode()
+    assert "上传材料" in staff_page and "1 份：诊断证明.jpg" in staff_page
+    worker_page = logged_in(filed.applicant).get(f"/aid/files/{filed.number}/").content.decode()
+    assert "上传证明材料" in worker_page and "1 份：低保证.pdf" in worker_page
 
     refused = logged_in(chair).post(url, {"action": "documents", "documents": [pdf("x.pdf", b"%PDF-but no end")]})
     assert refused.status_code == 422 and "不是图片或PDF文件" in refused.content.decode()
