@@ -7,6 +7,7 @@ from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 
 from zhijia.core.errors import ErrorCode, NotFound, ValidationFailed
+from zhijia.core.net import client_address
 from zhijia.core.schemas import ERRORS, Page, paginate
 from zhijia.org.models import Union
 from zhijia.org.permissions import policy as union_policy
@@ -85,7 +86,7 @@ def _union(request, union_id: int | None, field: str = "union_id") -> Union | No
 
 @router.post("/verify/send", auth=None, tags=GUEST, response={204: None, **ERRORS, 429: dict}, summary="发送手机验证码")
 def verify_send(request, payload: PhoneIn):
-    verification_send(phone=payload.phone, field="phone")
+    verification_send(phone=payload.phone, client=client_address(request), field="phone")
     return Status(204, None)
 
 

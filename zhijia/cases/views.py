@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from zhijia.core.errors import NotFound, PermissionDenied, ValidationFailed
+from zhijia.core.net import client_address
 from zhijia.core.views import FormErrors, page, paginate, require_allowed
 from zhijia.members.selectors import my_active_membership
 from zhijia.org.models import Union
@@ -138,7 +139,7 @@ def _link_legal_query(request, ticket) -> None:
 def verify_send(request):
     """HTMX: send the SMS code to the phone typed in the form; answers with a one-line status."""
     try:
-        code = verification_send(phone=request.POST.get("complainant_phone", ""))
+        code = verification_send(phone=request.POST.get("complainant_phone", ""), client=client_address(request))
     except ValidationFailed as exc:
         return render(request, "cases/_verify_status.html", {"error": exc.message}, status=200)
     from django.conf import settings

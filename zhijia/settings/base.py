@@ -123,6 +123,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "zhijia.accounts.views.locked_out"
 AXES_VERBOSE = False
+# How many reverse proxies (nginx, a load balancer) stand before the app, each appending to X-Forwarded-For; 0 when
+# clients connect directly. Throttles that count per address (SMS codes, logins) read it via core.net.
+PROXY_COUNT = int(os.environ.get("ZHIJIA_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "zhijia.core.net.client_address"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},

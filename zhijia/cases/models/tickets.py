@@ -241,6 +241,8 @@ class PhoneVerification(models.Model):
     id = models.BigAutoField(primary_key=True)
     phone_hash = models.CharField(max_length=64, db_index=True)
     code_hash = models.CharField(max_length=64)
+    # Who asked (a keyed hash of the caller's address), so one caller cannot send codes to many numbers.
+    client_hash = models.CharField(max_length=64, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -76,6 +76,36 @@ def test_verification_code_resend_is_throttled(api_tree):
     assert response.status_code == 429 and response.json()["code"] == "too_many_requests"
 
 
+def test_one_caller_cannot_send_codes_to_many_numbers(api_tree, monkeypatch):
+    from zhijia.cases import verification
+
+    monkeypatch.setattr(verification, "MAX_PER_CLIENT_HOUR", 3)
+    office, elsewhere = Client(REMOTE_ADDR="10.1.1.1"), Client(REMOTE_ADDR="10.2.2.2")
+    for n in range(3):
+        assert post(office, "/api/cases/verify/send", {"phone": f"1391234560{n}"}).status_code == 204
+    refused = post(office, "/api/cases/verify/send", {"phone": "13912345609"})
+    assert refused.status_code == 429 and refused.json()["code"] == "too_many_requests"
+    assert "当前网络" in refused.json()["message"]
+    assert post(elsewhere, "/api/cases/verify/send", {"phone": "13912345609"}).status_code == 204
+    # The page's HTMX endpoint counts the same way.
+    page = Client(REMOTE_ADDR="10.1.1.1").post("/cases/new/verify/", {"complainant_phone": "13912345608"})
+    assert "当前网络获取验证码过于频繁" in page.content.decode()
+
+
+def test_behind_proxies_the_address_is_the_one_the_outermost_proxy_saw(settings):
+    from django.test import RequestFactory
+
+    from zhijia.core.net import client_address
+
+    spoofed = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7")
+    settings.PROXY_COUNT = 0
+    assert client_address(spoofed) == "127.0.0.1"
+    settings.PROXY_COUNT = 1  # nginx appended 203.0.113.7; 6.6.6.6 is whatever the client claimed
+    assert client_address(spoofed) == "203.0.113.7"
+    settings.PROXY_COUNT = 3  # fewer hops than proxies: the header is not to be trusted
+    assert client_address(spoofed) == "127.0.0.1"
+
+
 def test_session_post_without_csrf_is_refused(api_tree, worker):
     client = Client(enforce_csrf_checks=True)
     client.force_login(worker)
