@@ -215,7 +215,6 @@ def _apply(file: HardshipFile, data: FileData, assessment) -> None:
     file.eligibility = assessment.as_json()
 
 
-@transaction.atomic
 def file_estimate(*, union: Union, data: FileData):
     """试算: the category the household would get at this union, with its reasoning, before anything is saved.
 
@@ -245,6 +244,7 @@ def file_estimate(*, union: Union, data: FileData):
     return _assess(union, figures)
 
 
+@transaction.atomic
 def file_create(*, actor, union: Union, data: FileData, member=None, applicant=None) -> HardshipFile:
     """A draft household file for a grassroots union, eligibility computed. Refuses people already on file.
 

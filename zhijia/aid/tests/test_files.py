@@ -167,6 +167,28 @@ def test_bad_household_data_is_refused_and_nothing_is_written(make_file, poor_ho
     assert not HouseholdMember.objects.exists()
 
 
+def test_a_failure_while_writing_the_household_leaves_no_file(make_file, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(svc, "_write_household", broken)
+    with pytest.raises(RuntimeError):
+        make_file()
+    assert not HardshipFile.objects.exists()
+
+
+def test_an_estimate_writes_nothing_and_needs_only_the_figures(tree, regions, poor_household):
+    data = poor_household()
+    for person in data.household:
+        person.name, person.id_number = "", ""
+    assert svc.file_estimate(union=tree.grassroots, data=data).category == "deep"
+    assert not HardshipFile.objects.exists()
+    data.other_income = "-1"
+    with pytest.raises(ValidationFailed) as error:
+        svc.file_estimate(union=tree.grassroots, data=data)
+    assert error.value.field == "other_income"
+
+
 def test_two_selves_or_a_repeated_person_are_refused(make_file, poor_household, people):
     me = people("self", 1000)
     with pytest.raises(ValidationFailed) as error:
