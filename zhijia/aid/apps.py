@@ -6,3 +6,10 @@ class AidConfig(AppConfig):
     label = "aid"
     verbose_name = "困难帮扶"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from zhijia.org.pickers import register
+
+        from .selectors import file_unions
+
+        register("aid.file_unions", file_unions)

@@ -8,7 +8,8 @@ from django.utils import timezone
 from zhijia.core.errors import NotFound
 from zhijia.core.policy import grants_for
 from zhijia.members.models import HOLDING_STATUSES, Member
-from zhijia.org.models import Union
+from zhijia.org.models import Level, Union
+from zhijia.org.selectors import union_list
 
 from .models import (
     Application,
@@ -150,3 +151,8 @@ def batch_get(*, actor, batch_id: int) -> DisbursementBatch:
     if batch is None or not campaign_policy.can(actor, "disburse", batch.campaign):
         raise NotFound()
     return batch
+
+
+def file_unions(user):
+    """Grassroots unions the user could file a household for (a file lives in the worker's grassroots union)."""
+    return union_list(actor=user).filter(level=Level.GRASSROOTS)

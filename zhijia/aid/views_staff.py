@@ -25,6 +25,7 @@ from zhijia.core.views import FormErrors, page, paginate, require_allowed
 from zhijia.members.models import HOLDING_STATUSES
 from zhijia.members.selectors import member_list
 from zhijia.org.models import Level, Union
+from zhijia.org.pickers import picker, picker_choice
 from zhijia.org.selectors import union_list
 
 from . import exports, selectors
@@ -227,9 +228,6 @@ def _file_errors(rows: list[dict]) -> FormErrors:
     return FormErrors(fields=FILE_FIELDS + per_row)
 
 
-def _file_unions(user):
-    """Grassroots unions the user could file for (a file lives in the worker's grassroots union)."""
-    return union_list(actor=user).filter(level=Level.GRASSROOTS)
 
 
 def _chosen_union(user, value: str) -> Union | None:
@@ -239,7 +237,7 @@ def _chosen_union(user, value: str) -> Union | None:
 
 
 def _render_file_form(request, *, mode: str, values: dict, rows: list[dict], errors: FormErrors, file=None,
-                      union_options=None):
+                      union_picker=None):
     shown = []
     for number, row in enumerate(rows):
         shown.append({**row, "errors": {name: errors.get(f"household.{number}.{name}", "") for name in PERSON_FIELDS}})
@@ -250,7 +248,7 @@ def _render_file_form(request, *, mode: str, values: dict, rows: list[dict], err
         "rows": shown,
         "blank_row": BLANK_PERSON,
         "errors": errors,
-        "union_options": union_options,
+        "union_picker": union_picker,
         "cause_options": list(Cause.choices),
         "relation_options": list(Relation.choices),
     }, status=422 if errors else 200)
@@ -260,16 +258,16 @@ def _render_file_form(request, *, mode: str, values: dict, rows: list[dict], err
 def file_new(request):
     """A draft household file: the worker, causes, figures, bank, and the household (the first row is 本人)."""
     require_allowed(request.user, file_policy, "create")
-    unions = list(_file_unions(request.user)[:500])
-    union_options = [(str(u.pk), u.name) for u in unions]
     if request.method != "POST":
-        values = {"union": union_options[0][0] if len(union_options) == 1 else "", "causes": []}
+        only = list(selectors.file_unions(request.user).values_list("pk", flat=True)[:2])
+        values = {"union": str(only[0]) if len(only) == 1 else "", "causes": []}
         rows = [{**BLANK_PERSON, "relation": Relation.SELF}]
         return _render_file_form(request, mode="new", values=values, rows=rows, errors=FormErrors(),
-                                 union_options=[("", "请选择")] + union_options)
+                                 union_picker=picker(request.user, "aid.file_unions", blank="请选择",
+                                                     selected=values["union"]))
     rows = _posted_rows(request.POST)
     errors = _file_errors(rows)
-    union = next((u for u in unions if str(u.pk) == request.POST.get("union")), None)
+    union = picker_choice(request.user, "aid.file_unions", request.POST.get("union"))
     if union is None:
         errors.add("union", "请选择职工所在的基层工会")
     else:
@@ -279,7 +277,8 @@ def file_new(request):
             messages.success(request, f"档案 {file.number} 已保存为草稿：{file.get_category_display()}")
             return redirect("aid:file_detail", number=file.number)
     return _render_file_form(request, mode="new", values=_form_values(request.POST), rows=rows, errors=errors,
-                             union_options=[("", "请选择")] + union_options)
+                             union_picker=picker(request.user, "aid.file_unions", blank="请选择",
+                                                 selected=request.POST.get("union", "")))
 
 
 @page

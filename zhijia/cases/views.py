@@ -16,6 +16,7 @@ from zhijia.core.net import client_address
 from zhijia.core.views import FormErrors, page, paginate, require_allowed
 from zhijia.members.selectors import my_active_membership
 from zhijia.org.models import Union
+from zhijia.org.pickers import picker
 from zhijia.org.selectors import union_list
 
 from . import collab, selectors, services
@@ -219,10 +220,6 @@ def my_ticket(request, number: str):
 # ---- Staff ---------------------------------------------------------------------------------------------
 
 
-def _staff_unions(user, limit: int = 500):
-    return [(str(u.pk), u.name) for u in union_list(actor=user)[:limit]]
-
-
 def _chosen_union(request, key: str = "union") -> Union | None:
     union_id = request.GET.get(key, "")
     if not union_id.isdigit():
@@ -268,7 +265,8 @@ def staff_list(request):
         "query": query,
         "filters": filters,
         "union_id": str(union.pk) if union else "",
-        "union_options": [("", "全部（本级及下级）")] + _staff_unions(request.user),
+        "union_picker": picker(request.user, "org.reach", blank="全部（本级及下级）",
+                               selected=str(union.pk) if union else ""),
         "status_options": _choices(TicketStatus, "全部状态"),
         "type_options": _choices(TicketType, "全部类型"),
         "topic_options": _choices(Topic, "全部类别"),
@@ -489,7 +487,7 @@ def overdue(request):
     board = selectors.overdue_board(actor=request.user, union=union, show=show)
     return render(request, "cases/overdue.html", {
         "board": board, "union": union, "show": show,
-        "union_options": _staff_unions(request.user), "union_id": str(union.pk),
+        "union_picker": picker(request.user, "org.reach", selected=str(union.pk)), "union_id": str(union.pk),
     })
 
 

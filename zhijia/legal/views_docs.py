@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from zhijia.core.errors import NotFound
 from zhijia.core.policy import grants_for
 from zhijia.core.views import FormErrors, page, paginate, require_allowed
+from zhijia.org.pickers import Picker, picker
 from zhijia.org.selectors import union_list
 
 from . import checkup as checkups
@@ -18,7 +19,6 @@ from .permissions import letter_policy
 ENTERPRISE_FIELDS = ["enterprise_name", "credit_code", "division_code", "union"]
 LETTER_FIELDS = ["kind", "number", "issuer_name", "recipient", "employer_name", "facts", "citations", "remedy",
                  "reply_due_on", "dated"]
-UNION_OPTIONS_LIMIT = 500
 
 
 def _pdf(data: bytes, filename: str) -> HttpResponse:
@@ -27,10 +27,11 @@ def _pdf(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def _union_options(user, blank: str) -> list[tuple[str, str]]:
+def _union_picker(user, blank: str, selected: str = "") -> Picker | None:
+    """Staff pick a union in their reach; others (an enterprise's HR) have none to pick."""
     if not grants_for(user):
-        return []
-    return [("", blank)] + [(str(u.pk), u.name) for u in union_list(actor=user)[:UNION_OPTIONS_LIMIT]]
+        return None
+    return picker(user, "org.reach", blank=blank, selected=selected)
 
 
 def _chosen_union(user, value: str, errors: FormErrors):
@@ -93,7 +94,7 @@ def checkup(request):
         "values": values,
         "errors": errors,
         "sections": _questionnaire(values, errors),
-        "union_options": _union_options(user, "按单位名称和所在地区自动确定"),
+        "union_picker": _union_picker(user, "按单位名称和所在地区自动确定", values.get("union", "")),
     }, status=422 if errors else 200)
 
 
@@ -175,7 +176,7 @@ def letter_new(request):
         "errors": errors,
         "report": report,
         "kind_options": [("", "请选择")] + list(LetterKind.choices),
-        "union_options": _union_options(user, "承办工会（默认）"),
+        "union_picker": _union_picker(user, "承办工会（默认）", values.get("union", "")),
     }, status=422 if errors else 200)
 
 

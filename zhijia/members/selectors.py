@@ -3,7 +3,9 @@
 from django.db.models import Q, QuerySet
 
 from zhijia.core.pii import lookup_hash
-from zhijia.org.models import Union
+from zhijia.org.models import MEMBER_KINDS, Union
+from zhijia.org.models import Status as UnionStatus
+from zhijia.org.selectors import union_list
 
 from .models import ApplicationStatus, ImportJob, JoinApplication, Member, MemberStatus, TransferRequest
 from .permissions import application_policy, import_policy, member_policy, transfer_policy
@@ -101,3 +103,8 @@ def transfer_get(*, actor, transfer_id: int) -> TransferRequest:
 
 def import_job_get(*, actor, job_id: int) -> ImportJob:
     return import_policy.get_or_404(actor, "view", ImportJob.objects.select_related("union"), pk=job_id)
+
+
+def accepting_unions(user):
+    """Unions in the user's reach that take members (active, of a kind that has members): the 所在工会 picker."""
+    return union_list(actor=user).filter(status=UnionStatus.ACTIVE, kind__in=MEMBER_KINDS)

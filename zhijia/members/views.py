@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 
 from zhijia.core.errors import NotFound
 from zhijia.core.views import FormErrors, page, paginate, require_allowed
-from zhijia.org.models import MEMBER_KINDS, Kind
-from zhijia.org.models import Status as UnionStatus
+from zhijia.org.models import Kind
+from zhijia.org.pickers import picker
 from zhijia.org.selectors import union_list, union_search_for_joining
 
 from . import selectors, services
@@ -261,16 +261,6 @@ def staff_home(request):
     )
 
 
-def _member_unions(user, *, accepting: bool = False, limit: int = 500):
-    """Unions in the user's scope for a filter or a picker, indented by depth."""
-    qs = union_list(actor=user)
-    if accepting:
-        qs = qs.filter(status=UnionStatus.ACTIVE, kind__in=MEMBER_KINDS)
-    rows = list(qs.values_list("id", "name", "depth")[:limit])
-    top = min((depth for _, _, depth in rows), default=0)
-    return [(str(pk), "　" * (depth - top) + name) for pk, name, depth in rows]
-
-
 SORT_COLUMNS = [("member_no", "会员号"), ("name", "姓名"), ("joined_on", "入会日期")]
 
 
@@ -304,7 +294,7 @@ def member_list(request):
         "union_id": str(union.pk) if union else "",
         "sort_links": sort_links,
         "status_options": [("", "全部状态")] + list(MemberStatus.choices),
-        "union_options": [("", "全部工会")] + _member_unions(user),
+        "union_picker": picker(user, "org.reach", blank="全部工会", selected=str(union.pk) if union else ""),
         "can_create": member_policy.allows(user, "create"),
         "can_import": member_policy.allows(user, "import"),
         "can_export": member_policy.allows(user, "export"),
@@ -408,9 +398,9 @@ def member_change_status(request, member_id: int):
 def member_create(request):
     user = request.user
     require_allowed(user, member_policy, "create")
-    union_options = _member_unions(user, accepting=True)
     errors = FormErrors(fields=PERSON_FIELDS + ["union", "joined_on"])
-    values = {"union": union_options[0][0] if len(union_options) == 1 else ""}
+    only = list(selectors.accepting_unions(user).values_list("pk", flat=True)[:2])
+    values = {"union": str(only[0]) if len(only) == 1 else ""}
     if request.method == "POST":
         form = MemberCreateForm(request.POST)
         values = request.POST
@@ -433,7 +423,7 @@ def member_create(request):
         {
             "values": values,
             "errors": errors,
-            "union_options": [("", "请选择")] + union_options,
+            "union_picker": picker(user, "members.accepting", blank="请选择", selected=values.get("union", "")),
             "new_form_options": NEW_FORM_OPTIONS,
         },
         status=400 if errors else 200,

@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:union_id>/edit/", views.union_edit, name="union_edit"),
     path("<int:union_id>/new/", views.union_create, name="union_create"),
     path("<int:union_id>/move/", views.union_move, name="union_move"),
+    path("unions/options/<str:purpose>/", views.union_options, name="union_options"),
 ]

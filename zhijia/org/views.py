@@ -200,3 +200,17 @@ def union_move(request, union_id: int):
         },
         status=400 if errors else 200,
     )
+
+
+@page
+def union_options(request, purpose: str):
+    """HTMX: the <option>s of a union picker (org/pickers.py) matching what was typed in its search box."""
+    from .pickers import picker_search
+
+    blank = request.GET.get("blank", "")
+    options = picker_search(request.user, purpose, request.GET.get("q", ""), selected=request.GET.get("selected", ""))
+    return render(request, "org/_picker_options.html", {
+        "options": ([("", blank)] if blank else []) + options,
+        "selected": request.GET.get("selected", ""),
+        "empty": not options,
+    })
