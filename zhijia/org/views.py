@@ -208,9 +208,12 @@ def union_options(request, purpose: str):
     from .pickers import picker_search
 
     blank = request.GET.get("blank", "")
-    options = picker_search(request.user, purpose, request.GET.get("q", ""), selected=request.GET.get("selected", ""))
+    # The select sends its current value under its own name (`field`), so the choice survives the search.
+    field = request.GET.get("field", "")
+    selected = request.GET.get(field, "") if field and field != "q" else request.GET.get("selected", "")
+    options = picker_search(request.user, purpose, request.GET.get("q", ""), selected=selected)
     return render(request, "org/_picker_options.html", {
         "options": ([("", blank)] if blank else []) + options,
-        "selected": request.GET.get("selected", ""),
+        "selected": selected,
         "empty": not options,
     })

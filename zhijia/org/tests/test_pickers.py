@@ -48,8 +48,8 @@ def test_the_search_answers_within_the_users_subtree_only(tree, city_staff, nanj
     assert tree.grassroots_c.name in nanjing and tree.grassroots.name not in nanjing
     smuggled = logged_in(city_staff).get(URL.format("org.reach"), {"q": "吴中", "selected": tree.grassroots_c.pk})
     assert tree.grassroots_c.name not in smuggled.content.decode()
-    kept = logged_in(city_staff).get(URL.format("org.reach"), {"q": "吴中", "selected": tree.grassroots.pk})
-    assert f'<option value="{tree.grassroots.pk}" selected>' in kept.content.decode()
+    kept = logged_in(city_staff).get(URL.format("org.reach"), {"q": "吴中", "field": "union", "union": tree.grassroots.pk})
+    assert f'<option value="{tree.grassroots.pk}" selected>' in kept.content.decode()  # the current choice stays
     assert "未找到" in logged_in(city_staff).get(URL.format("org.reach"), {"q": "没有这个工会"}).content.decode()
 
 
@@ -96,4 +96,7 @@ def test_typing_in_the_search_box_brings_the_matching_unions_into_the_select(bro
     page.fill(".picker-search", "吴中电子")
     page.wait_for_function("document.querySelector('#f-union').textContent.includes('吴中电子')")
     select.select_option(str(tree.grassroots_b.pk))
+    assert select.input_value() == str(tree.grassroots_b.pk)
+    page.fill(".picker-search", "精工")  # another search keeps what was chosen, first
+    page.wait_for_function("document.querySelector('#f-union').textContent.includes('精工')")
     assert select.input_value() == str(tree.grassroots_b.pk)
