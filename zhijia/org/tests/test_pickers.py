@@ -48,7 +48,8 @@ def test_the_search_answers_within_the_users_subtree_only(tree, city_staff, nanj
     assert tree.grassroots_c.name in nanjing and tree.grassroots.name not in nanjing
     smuggled = logged_in(city_staff).get(URL.format("org.reach"), {"q": "吴中", "selected": tree.grassroots_c.pk})
     assert tree.grassroots_c.name not in smuggled.content.decode()
-    kept = logged_in(city_staff).get(URL.format("org.reach"), {"q": "吴中", "field": "union", "union": tree.grassroots.pk})
+    current = {"q": "吴中", "field": "union", "union": tree.grassroots.pk}
+    kept = logged_in(city_staff).get(URL.format("org.reach"), current)
     assert f'<option value="{tree.grassroots.pk}" selected>' in kept.content.decode()  # the current choice stays
     assert "未找到" in logged_in(city_staff).get(URL.format("org.reach"), {"q": "没有这个工会"}).content.decode()
 
