@@ -17,6 +17,7 @@ from zhijia.core.errors import NotFound, PermissionDenied, ZhijiaError
 from zhijia.core.validators import division_name
 from zhijia.core.views import FormErrors, page, paginate, require_allowed
 from zhijia.org.models import Union
+from zhijia.org.pickers import Picker, picker, picker_choice
 from zhijia.org.selectors import union_list
 
 from . import selectors, services
@@ -51,9 +52,15 @@ def _probe(union: Union):
     return SimpleNamespace(union=union, user_id=None)
 
 
-def _staff_unions(user, policy, action: str) -> list[Union]:
-    """Unions of the user's subtree they may `action` for (the choices of a 服务工会/联系工会 select)."""
-    return [u for u in union_list(actor=user)[:500] if policy.can(user, action, _probe(u))]
+def _first_staff_union(user, policy, action: str) -> Union | None:
+    """The default of a 服务工会/联系工会 picker: the first union in reach the user may `action` for."""
+    return next((u for u in union_list(actor=user)[:50] if policy.can(user, action, _probe(u))), None)
+
+
+def _staff_union_choice(user, policy, action: str, value) -> Union | None:
+    """The union posted in such a picker, if it is in the user's reach and they may `action` for it."""
+    union = picker_choice(user, "org.reach", value)
+    return union if union is not None and policy.can(user, action, _probe(union)) else None
 
 
 @page
@@ -74,14 +81,15 @@ def staff_seekers(request):
 
 def _staff_seeker_form(request, seeker: SeekerProfile | None):
     user = request.user
-    unions = _staff_unions(user, seeker_policy, "create") if seeker is None else [seeker.union]
-    if not unions:
+    default = _first_staff_union(user, seeker_policy, "create") if seeker is None else seeker.union
+    if default is None:
         raise PermissionDenied("您没有代为登记求职者的权限")
     show_phone = seeker is not None and seeker_policy.can(user, "reveal_pii", seeker)
     errors = FormErrors(fields=SEEKER_FIELDS)
     if request.method == "POST":
         values = _posted_values(request.POST)
-        union = seeker.union if seeker else next((u for u in unions if str(u.pk) == request.POST.get("union_id")), None)
+        union = seeker.union if seeker else _staff_union_choice(user, seeker_policy, "create",
+                                                                request.POST.get("union_id"))
         if union is None:
             errors.add("union_id", "请选择服务工会")
         data, division_field = _seeker_data(request.POST, errors, stored=seeker)
@@ -91,10 +99,12 @@ def _staff_seeker_form(request, seeker: SeekerProfile | None):
                 messages.success(request, f"已{'修改' if seeker else '登记'}求职者 {saved.name}")
                 return redirect("jobs:staff_seeker", seeker_id=saved.pk)
     else:
-        values = _seeker_values(seeker, show_phone=show_phone, union_id=unions[0].pk)
+        values = _seeker_values(seeker, show_phone=show_phone, union_id=default.pk)
+    union_picker = (Picker(options=[(str(seeker.union.pk), seeker.union.name)], search_url="") if seeker
+                    else picker(user, "org.reach", selected=str(values.get("union_id") or "")))
     return render(request, "jobs/staff_seeker_form.html", {
-        "seeker": seeker, "union_options": [(str(u.pk), u.name) for u in unions],
-        **_seeker_form_context(values, errors, seeker.division_code if seeker else unions[0].division_code),
+        "seeker": seeker, "union_picker": union_picker,
+        **_seeker_form_context(values, errors, seeker.division_code if seeker else default.division_code),
     }, status=422 if errors else 200)
 
 
@@ -288,14 +298,14 @@ def staff_employer_new(request):
     """Register an employer (credit code checked) under a union of the staff's; optionally link a user account."""
     user = request.user
     require_allowed(user, employer_policy, "create")
-    unions = _staff_unions(user, employer_policy, "create")
-    if not unions:
+    default = _first_staff_union(user, employer_policy, "create")
+    if default is None:
         raise PermissionDenied("您没有登记用人单位的权限")
     errors = FormErrors(fields=EMPLOYER_FIELDS)
     if request.method == "POST":
         post = request.POST
         values = _posted_values(post)
-        union = next((u for u in unions if str(u.pk) == post.get("union_id")), None)
+        union = _staff_union_choice(user, employer_policy, "create", post.get("union_id"))
         if union is None:
             errors.add("union_id", "请选择联系工会")
         code, division_field = _division(post, errors)
@@ -314,8 +324,9 @@ def staff_employer_new(request):
                                  (f"，账号 {account.username} 可登录发布岗位" if account else ""))
                 return redirect(f"{reverse('jobs:staff_employers')}?q={employer.credit_code}")
     else:
-        values = {"union_id": unions[0].pk}
+        values = {"union_id": default.pk}
     return render(request, "jobs/staff_employer_form.html", {
-        "values": values, "errors": errors, "union_options": [(str(u.pk), u.name) for u in unions],
-        **_area_context(unions[0].division_code, str(values.get("division_code") or "")),
+        "values": values, "errors": errors,
+        "union_picker": picker(user, "org.reach", selected=str(values.get("union_id") or "")),
+        **_area_context(default.division_code, str(values.get("division_code") or "")),
     }, status=422 if errors else 200)

@@ -553,6 +553,8 @@ def test_staff_register_an_employer_with_an_account(tree, county_staff):
     assert "没有找到这个账号" in field_error(unknown.content.decode(), "account")
     bad_code = client.post(reverse("jobs:staff_employer_new"), {**form, "account": "", "credit_code": "91320508ABC"})
     assert bad_code.status_code == 422 and field_error(bad_code.content.decode(), "credit_code")
+    outside = client.post(reverse("jobs:staff_employer_new"), {**form, "account": "", "union_id": tree.grassroots_c.pk})
+    assert outside.status_code == 422 and field_error(outside.content.decode(), "union_id") == "请选择联系工会"
     assert not Employer.objects.exists()
 
     response = client.post(reverse("jobs:staff_employer_new"), {**form, "account": "hr3"})
