@@ -20,7 +20,8 @@ LABOR_WORDS = (
     "安全生产", "特种作业", "劳动保护",
 )
 # Everyday words that lean towards work but also fit elsewhere. Each counts 0.5.
-WEAK_LABOR_WORDS = ("公司", "单位", "老板", "企业", "合同", "工作", "干活", "领导", "同事", "厂", "店里")
+WEAK_LABOR_WORDS = ("公司", "单位", "老板", "企业", "合同", "工作", "干活", "领导", "同事", "厂", "店里", "车间", "仓库",
+                    "组长", "主管", "工友")
 # Words that point to another field of law. Each counts 1 against.
 OTHER_WORDS = (
     "离婚", "结婚", "彩礼", "婚前", "夫妻", "抚养权", "抚养费", "赡养", "继承", "遗产", "遗嘱", "股票", "股权",
