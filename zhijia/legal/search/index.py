@@ -7,9 +7,8 @@ segmentation (~0.9 s), which no BM25 library removes. A dependency would buy not
 compiled wheels (numpy, scipy) to pin and install everywhere.
 
 Ranking, for `expand=True` (`bench/legal_eval.py --ablate` prints what each part is worth; on the public set
-the expansion table moves recall@5 from 0.37 to 0.73, the citation prior 0.63 -> 0.73, the law prior and the
-compound parts about 0.06 each, the heading field and the story/question split 0.015 each; bigrams only reorder
-the top):
+the expansion table moves recall@5 from 0.37 to 0.73, the citation prior 0.62 -> 0.73, the law prior 0.06, the
+compound parts 0.04, the heading field and the story/question split 0.015 each; bigrams only reorder the top):
 - fields: the article's words (with the dictionary words inside long compounds), its headings (law title,
   chapter, section), and its character bigrams, each its own BM25 index, summed with weights;
 - the query drops colloquial stopwords, weighs a repeated word more (1 + ln n), single characters and bare
