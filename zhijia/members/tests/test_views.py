@@ -450,9 +450,18 @@ def test_worker_joins_on_a_phone_in_chromium(browser_page, tree, worker, officer
     page = browser_page
     browser_login(page, worker.username)
     page.goto(page.base_url + reverse("members:join"))
+    searches = []
+    page.on("request", lambda request: searches.append(request.url) if "q=" in request.url else None)
     page.fill("#f-q", "精工")
     page.wait_for_selector("#union-results a[data-union]")  # HTMX results arrive without submitting
-    page.click("#union-results a[data-union]")
+    # Leaving the box (as a tap on a result does) must not search again: a second swap under the
+    # finger used to swallow the tap.
+    searched = len(searches)
+    page.evaluate("document.activeElement.blur()")
+    page.wait_for_timeout(700)
+    assert len(searches) == searched
+    with page.expect_navigation():
+        page.click("#union-results a[data-union]")
     page.fill("#f-id_number", "320508199001011230")
     page.click("main button[type=submit]")
     assert "身份证号校验位不正确" in page.locator(".field.has-error").inner_text()
@@ -490,3 +499,28 @@ def test_reveal_of_an_unknown_field_is_404_and_not_audited(client, tree, chair, 
     response = as_user(client, chair).post(f"/staff/members/{member.pk}/reveal/name/")
     assert response.status_code == 404
     assert not AuditLog.objects.filter(action="member.reveal_pii").exists()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_member_list_filters_live_on_typing_and_on_a_select(browser_page, tree, chair, person):
+    """Typing searches after a pause and a select filters at once; leaving the search box does not re-search."""
+    from conftest import browser_login
+
+    services.member_create(actor=chair, union=tree.grassroots, data=person(name="陈静"))
+    services.member_create(actor=chair, union=tree.grassroots, data=person(name="林涛"))
+    page = browser_page
+    browser_login(page, chair.username)
+    page.goto(page.base_url + reverse("members:member_list"))
+    searches = []
+    page.on("request", lambda request: searches.append(request.url) if "q=" in request.url else None)
+    page.fill("#f-q", "陈")
+    page.wait_for_function("!document.querySelector('#member-results').innerText.includes('林涛')")
+    assert "陈静" in page.inner_text("#member-results")
+    searched = len(searches)
+    page.evaluate("document.activeElement.blur()")
+    page.wait_for_timeout(700)
+    assert len(searches) == searched
+    page.select_option("#f-status", "withdrawn")
+    page.wait_for_function("document.querySelector('#member-results').innerText.includes('没有符合条件的会员')")
+    assert "status=withdrawn" in page.url and len(searches) == searched + 1
