@@ -10,6 +10,8 @@ class AidConfig(AppConfig):
     def ready(self):
         from zhijia.org.pickers import register
 
-        from .selectors import file_unions
+        from .selectors import campaign_host_unions, file_unions, report_unions
 
         register("aid.file_unions", file_unions)
+        register("aid.campaign_hosts", campaign_host_unions)
+        register("aid.report", report_unions)

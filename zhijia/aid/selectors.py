@@ -153,6 +153,16 @@ def batch_get(*, actor, batch_id: int) -> DisbursementBatch:
     return batch
 
 
+def campaign_host_unions(user):
+    """Upper-level unions the user may run a campaign for (a campaign covers its union's subtree)."""
+    return campaign_policy.unions(user, "manage").filter(level__lt=Level.GRASSROOTS)
+
+
+def report_unions(user):
+    """The unions whose aid statistics the user may read."""
+    return campaign_policy.unions(user, "report")
+
+
 def file_unions(user):
     """Grassroots unions the user could file a household for (a file lives in the worker's grassroots union)."""
     return union_list(actor=user).filter(level=Level.GRASSROOTS)

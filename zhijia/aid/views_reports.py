@@ -14,16 +14,16 @@ from django.views.decorators.http import require_GET
 
 from zhijia.core.errors import ValidationFailed
 from zhijia.core.pii import mask_name
-from zhijia.core.policy import grants_for
 from zhijia.core.views import FormErrors, page, paginate, require_allowed
 from zhijia.org.models import Status, Union
+from zhijia.org.pickers import drilldown
 
 from . import exports, stats
 from .models import ApplicationStatus, Campaign, CampaignKind, FileStatus, HardshipFile
 from .permissions import campaign_policy
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-UNION_CHOICES_LIMIT = 200
+UNION_CHOICES_LIMIT = 200  # the public notice page's union filter
 YEARS_SHOWN = 6
 NOTICE_PAGE_SIZE = 50
 
@@ -43,20 +43,6 @@ def _filters(request):
     except ValidationFailed as exc:
         errors.add(exc.field, exc.message)
     return union, year, errors
-
-
-def _union_options(user, union: Union) -> list[tuple[str, str]]:
-    """The unions the user reports for, the one shown, and the ones directly below it (all within reach)."""
-    roles = campaign_policy.rules["report"]
-    granted = [g.union_id for g in grants_for(user) if g.role in roles]
-    options = [(str(pk), name) for pk, name in Union.objects.filter(id__in=granted).order_by("path")
-               .values_list("id", "name")]
-    if union.pk not in granted:
-        options.append((str(union.pk), union.name))
-    children = Union.objects.filter(parent=union).order_by("name").only("id", "name", "path")
-    options += [(str(child.pk), f"　└ {child.name}") for child in children[:UNION_CHOICES_LIMIT]
-                if campaign_policy.can(user, "report", stats.AtUnion(child))]
-    return options
 
 
 def _year_options(year: int | None) -> list[tuple[str, str]]:
@@ -101,7 +87,7 @@ def _render(request, union: Union, year: int | None, errors: FormErrors):
         "charts": _chart_data(figures) if figures else None,
         "errors": errors,
         "values": {"union": str(union.pk), "year": str(year) if year else request.GET.get("year", "")},
-        "union_options": _union_options(user, union),
+        "union_picker": drilldown(user, "aid.report", union),
         "year_options": _year_options(year),
         "export_url": export_url,
     }, status=400 if errors else 200)

@@ -25,7 +25,7 @@ from zhijia.core.views import FormErrors, page, paginate, require_allowed
 from zhijia.members.models import HOLDING_STATUSES
 from zhijia.members.selectors import member_list
 from zhijia.org.models import Level, Union
-from zhijia.org.pickers import picker, picker_choice
+from zhijia.org.pickers import picker, picker_choice, picker_scope
 from zhijia.org.selectors import union_list
 
 from . import exports, selectors
@@ -545,28 +545,19 @@ def _campaign_data(post, kind: str) -> applications.CampaignData:
     return data
 
 
-class _InUnion:
-    """Stands in for a campaign not created yet, so the policy can judge the union that would run it."""
-
-    def __init__(self, union: Union):
-        self.union = union
-
-
 @page
 def campaign_new(request):
     """Upper-level staff start a campaign for their union's subtree: 送温暖, 金秋助学 or a 医疗互助 plan."""
     require_allowed(request.user, campaign_policy, "manage")
-    unions = [u for u in union_list(actor=request.user).filter(level__lt=Level.GRASSROOTS)[:500]
-              if campaign_policy.can(request.user, "manage", _InUnion(u))]
-    union_options = [(str(u.pk), u.name) for u in unions]
     errors = FormErrors(fields=CAMPAIGN_FIELDS)
     today = timezone.localdate()
-    values = {"union": union_options[0][0] if union_options else "", "kind": CampaignKind.RELIEF, "year": today.year,
+    first = picker_scope(request.user, "aid.campaign_hosts").order_by("path").values_list("id", flat=True).first()
+    values = {"union": str(first or ""), "kind": CampaignKind.RELIEF, "year": today.year,
               "review_levels": [str(Level.GRASSROOTS), str(Level.COUNTY)], "groups": [Group.HARDSHIP]}
     if request.method == "POST":
         post = request.POST
         values = {**post.dict(), "review_levels": post.getlist("review_levels"), "groups": post.getlist("groups")}
-        union = next((u for u in unions if str(u.pk) == post.get("union")), None)
+        union = picker_choice(request.user, "aid.campaign_hosts", post.get("union"))
         if union is None:
             errors.add("union", "请选择主办工会")
         else:
@@ -578,7 +569,7 @@ def campaign_new(request):
     return render(request, "aid/campaign_form.html", {
         "values": values,
         "errors": errors,
-        "union_options": union_options,
+        "union_picker": picker(request.user, "aid.campaign_hosts", selected=str(values.get("union", ""))),
         "kind_options": _choices(CampaignKind),
         "group_options": list(Group.choices),
         "level_options": [(str(value), label) for value, label in REVIEW_LEVELS],
@@ -615,14 +606,19 @@ def _campaign_action(user, campaign: Campaign, post, action: str):
 
 
 def _enroll_options(user, campaign: Campaign, union_id: str):
-    """Members of one union (the user's own by default) not yet in the plan, to tick."""
-    unions = list(union_list(actor=user).filter(level=Level.GRASSROOTS, path__startswith=campaign.union.path)[:500])
-    union = next((u for u in unions if str(u.pk) == union_id), unions[0] if len(unions) == 1 else None)
+    """The grassroots unions of the plan the user may pick from, the one picked (the only one by default), and
+    its members not yet in the plan, to tick."""
+    union = picker_choice(user, "aid.file_unions", union_id, within=campaign.union)
+    if union is None and not union_id:
+        only = list(picker_scope(user, "aid.file_unions").filter(path__startswith=campaign.union.path)[:2])
+        union = only[0] if len(only) == 1 else None
     members = []
     if union is not None:
         members = member_list(actor=user, union=union).filter(status__in=HOLDING_STATUSES) \
             .exclude(aid_enrollments__plan=campaign).order_by("member_no")[:200]
-    return [(str(u.pk), u.name) for u in unions], union, members
+    unions = picker(user, "aid.file_unions", blank="请选择", selected=str(union.pk) if union else "",
+                    within=campaign.union)
+    return unions, union, members
 
 
 @page

@@ -11,9 +11,8 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from zhijia.core.errors import ValidationFailed
-from zhijia.core.policy import grants_for
 from zhijia.core.views import FormErrors, page, require_allowed
-from zhijia.org.selectors import union_list
+from zhijia.org.pickers import drilldown
 
 from .dashboard_export import dashboard_export
 from .permissions import ticket_policy
@@ -21,7 +20,6 @@ from .stats import dashboard as dashboard_figures
 from .stats import dashboard_union, resolve_range
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-UNION_CHOICES_LIMIT = 200
 # stats names the range fields as the API does; the page's query string calls them from/to.
 PAGE_FIELDS = {"date_from": "from", "date_to": "to"}
 # (key in the figures, section heading, table column)
@@ -55,18 +53,6 @@ def _filters(request):
     if errors:
         date_from = date_to = None
     return union, date_from, date_to, errors
-
-
-def _union_options(user, union) -> list[tuple[str, str]]:
-    """The unions the user holds roles in, the one shown, and the ones directly below it."""
-    scoped = union_list(actor=user)
-    roots = list(scoped.filter(id__in={grant.union_id for grant in grants_for(user)}).values_list("id", "name"))
-    options = [(str(pk), name) for pk, name in roots]
-    if union.pk not in {pk for pk, _ in roots}:
-        options.append((str(union.pk), union.name))
-    children = scoped.filter(parent=union).values_list("id", "name")[:UNION_CHOICES_LIMIT]
-    options += [(str(pk), f"　└ {name}") for pk, name in children]
-    return options
 
 
 def _series(rows: list[dict], label: str = "label") -> dict:
@@ -106,7 +92,7 @@ def _render(request, union, errors: FormErrors, figures: dict | None):
             else [],
             "errors": errors,
             "values": values,
-            "union_options": _union_options(user, union),
+            "union_picker": drilldown(user, "cases.dashboard", union),
             "export_url": export_url if ticket_policy.allows(user, "export") else "",
         },
         status=400 if errors else 200,

@@ -11,6 +11,7 @@ Reach:
 - SELF: (for the worker pseudo-role) objects the user owns, via `owner_field`.
 """
 
+import copy
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -150,6 +151,15 @@ class Policy:
         if q is None:
             return queryset.none()
         return queryset.filter(q)
+
+    def unions(self, user, action: str) -> QuerySet:
+        """The unions at which the user may take the action: those `can(user, action, AtUnion(union))` passes,
+        as one query (for pickers and report drill-downs)."""
+        from zhijia.org.models import Union
+
+        at_unions = copy.copy(self)
+        at_unions.union_fields, at_unions.owner_field, at_unions.province_field = ("",), None, "province_id"
+        return at_unions.scope(user, action, Union.objects.all())
 
     def get_or_404(self, user, action: str, queryset: QuerySet, **lookup):
         """Fetch one object the user may act on; anything else (missing or out of reach) is NotFound."""

@@ -7,6 +7,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from zhijia.core.errors import NotFound
+from zhijia.core.policy import grants_for
+from zhijia.org.models import Level, Status
 
 from . import matching
 from .models import (
@@ -148,3 +150,16 @@ def priority_report(*, actor, union=None) -> list[dict]:
     ).order_by("priority_group")
     labels = dict(PriorityGroup.choices)
     return [{**row, "label": labels.get(row["priority_group"], row["priority_group"])} for row in rows]
+
+
+def fair_host_unions(user) -> QuerySet:
+    """Unions the user may host a fair for: those they hold a fair role in, and the federations below them."""
+    roles = fair_policy.rules["manage"]
+    granted = [grant.union_id for grant in grants_for(user) if grant.role in roles]
+    return fair_policy.unions(user, "manage").filter(
+        Q(id__in=granted) | Q(level__lt=Level.GRASSROOTS), status=Status.ACTIVE)
+
+
+def report_unions(user) -> QuerySet:
+    """The unions whose employment-help figures the user may read."""
+    return seeker_policy.unions(user, "report")

@@ -10,7 +10,7 @@ import datetime
 from pathlib import Path
 
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -21,9 +21,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from zhijia.core.errors import NotFound, PermissionDenied, ZhijiaError
 from zhijia.core.pdf import html_to_pdf
-from zhijia.core.policy import SUBTREE, grants_for
 from zhijia.core.views import FormErrors, page, paginate, require_allowed
-from zhijia.org.models import Level, Status, Union
+from zhijia.org.pickers import drilldown, picker, picker_choice, picker_scope
 
 from . import reports, selectors, services
 from .models import FairRegistration, JobFair, SeekerProfile, VacancyStatus
@@ -31,7 +30,6 @@ from .permissions import fair_policy, seeker_policy
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UPCOMING_SHOWN = 20
-UNION_OPTIONS_LIMIT = 300
 CANDIDATES_SHOWN = 30
 REGISTRATIONS_PER_PAGE = 50
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates" / "jobs"
@@ -86,22 +84,6 @@ def fair_list(request):
     })
 
 
-def _host_options(user) -> list[tuple[str, str]]:
-    """Unions the user may host a fair for: those they hold a role in, and the federations below them."""
-    roles = fair_policy.rules["manage"]
-    granted = [g for g in grants_for(user) if g.role in roles]
-    ids = [g.union_id for g in granted]
-    unions = list(Union.objects.filter(id__in=ids, status=Status.ACTIVE).order_by("path"))
-    paths = [g.path for g in granted if roles[g.role] == SUBTREE]
-    if paths:
-        below = Q()
-        for path in paths:
-            below |= Q(path__startswith=path)
-        unions += list(Union.objects.filter(below, level__lt=Level.GRASSROOTS, status=Status.ACTIVE)
-                       .exclude(id__in=ids).order_by("path")[:UNION_OPTIONS_LIMIT])
-    return [(str(u.pk), u.name) for u in unions]
-
-
 FAIR_FIELDS = ["union", "name", "held_on", "place"]
 
 
@@ -109,20 +91,19 @@ FAIR_FIELDS = ["union", "name", "held_on", "place"]
 def fair_new(request):
     user = request.user
     require_allowed(user, fair_policy, "manage")
-    options = _host_options(user)
+    hosts = picker_scope(user, "jobs.fair_hosts").order_by("path").values_list("id", flat=True)
+    only = list(hosts[:2])
     errors = FormErrors(fields=FAIR_FIELDS)
-    values = {"union": options[0][0] if len(options) == 1 else "", "name": "", "held_on": "", "online": False,
+    values = {"union": str(only[0]) if len(only) == 1 else "", "name": "", "held_on": "", "online": False,
               "place": ""}
     if request.method == "POST":
         post = request.POST
         values = {"union": post.get("union", ""), "name": post.get("name", "").strip(),
                   "held_on": post.get("held_on", "").strip(), "online": post.get("online") == "1",
                   "place": post.get("place", "").strip()}
-        union = None
-        if values["union"] not in {value for value, _ in options}:
+        union = picker_choice(user, "jobs.fair_hosts", values["union"])
+        if union is None:
             errors.add("union", "请选择主办工会")
-        else:
-            union = Union.objects.get(pk=int(values["union"]))
         held_on = None
         try:
             held_on = datetime.date.fromisoformat(values["held_on"])
@@ -134,9 +115,9 @@ def fair_new(request):
                                             online=values["online"], place=values["place"])
                 messages.success(request, f"已创建招聘会“{fair.name}”，请添加参会岗位")
                 return redirect("jobs:fair_detail", fair_id=fair.pk)
-    if len(options) > 1:
-        options = [("", "请选择"), *options]
-    return render(request, "jobs/fair_form.html", {"values": values, "errors": errors, "union_options": options},
+    union_picker = picker(user, "jobs.fair_hosts", blank=None if len(only) == 1 else "请选择",
+                          selected=values["union"])
+    return render(request, "jobs/fair_form.html", {"values": values, "errors": errors, "union_picker": union_picker},
                   status=400 if errors else 200)
 
 
@@ -311,20 +292,6 @@ def fair_matches_xlsx(request, fair_id: int):
 # ---- 就业帮扶统计 ------------------------------------------------------------------------------------------
 
 
-def _report_union_options(user, union: Union) -> list[tuple[str, str]]:
-    """The unions the user reports for, the one shown, and the ones directly below it (all within reach)."""
-    roles = seeker_policy.rules["report"]
-    granted = [g.union_id for g in grants_for(user) if g.role in roles]
-    options = [(str(pk), name) for pk, name in Union.objects.filter(id__in=granted).order_by("path")
-               .values_list("id", "name")]
-    if union.pk not in granted:
-        options.append((str(union.pk), union.name))
-    children = Union.objects.filter(parent=union, status=Status.ACTIVE).order_by("name").only("id", "name", "path")
-    options += [(str(child.pk), f"　└ {child.name}") for child in children[:UNION_OPTIONS_LIMIT]
-                if seeker_policy.can(user, "report", reports.AtUnion(child))]
-    return options
-
-
 def _charts(figures: dict) -> dict:
     return {
         "priority": {"labels": [r["label"] for r in figures["priority"]],
@@ -349,7 +316,7 @@ def report(request):
         "union": union,
         "figures": figures,
         "charts": _charts(figures),
-        "union_options": _report_union_options(user, union),
+        "union_picker": drilldown(user, "jobs.report", union),
         "export_url": f"{reverse('jobs:report_export')}?union={union.pk}",
     })
 

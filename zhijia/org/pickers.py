@@ -45,26 +45,49 @@ def _indented(rows) -> list[tuple[str, str]]:
     return [(str(pk), "　" * (depth - top) + name) for pk, name, depth in rows]
 
 
-def picker(user, purpose: str, *, blank: str | None = None, selected: str = "") -> Picker:
+def _within(scope: QuerySet, within) -> QuerySet:
+    """Narrowed to one union's subtree (a campaign's, say): only ever fewer unions than the purpose allows."""
+    return scope if within is None else scope.filter(path__startswith=within.path)
+
+
+def picker(user, purpose: str, *, blank: str | None = None, selected: str = "", within=None) -> Picker:
     """The select's first options (indented by depth), the selected union kept among them wherever it sits,
-    and the search URL when the set is larger than what is shown."""
-    scope = picker_scope(user, purpose).order_by("path")
+    and the search URL when the set is larger than what is shown. `within` narrows the set to a union's subtree."""
+    scope = _within(picker_scope(user, purpose), within).order_by("path")
     rows = list(scope.values_list("id", "name", "depth")[: SHOWN + 1])
     more = len(rows) > SHOWN
     rows = rows[:SHOWN]
     if more and str(selected).isdigit() and all(str(pk) != str(selected) for pk, _, _ in rows):
         rows = list(scope.filter(pk=selected).values_list("id", "name", "depth")) + rows
     options = ([("", blank)] if blank is not None else []) + _indented(rows)
-    url = ""
-    if more:
-        url = reverse("org:union_options", args=[purpose]) + ("?" + urlencode({"blank": blank}) if blank else "")
-    return Picker(options=options, search_url=url)
+    return Picker(options=options, search_url=search_url(purpose, blank=blank, within=within) if more else "")
 
 
-def picker_search(user, purpose: str, query: str, *, selected: str = "") -> list[tuple[str, str]]:
+def search_url(purpose: str, *, blank: str | None = None, within=None) -> str:
+    params = {key: value for key, value in (("blank", blank), ("within", within and within.pk)) if value}
+    return reverse("org:union_options", args=[purpose]) + ("?" + urlencode(params) if params else "")
+
+
+def drilldown(user, purpose: str, union) -> Picker:
+    """A report's union select: the unions of the set where the user holds a role, the union shown, and the ones
+    directly below it to drill into. Past SHOWN of those, the search box reaches the whole set."""
+    from zhijia.core.policy import grants_for
+
+    scope = picker_scope(user, purpose)
+    roots = list(scope.filter(id__in={grant.union_id for grant in grants_for(user)})
+                 .order_by("path").values_list("id", "name"))
+    options = [(str(pk), name) for pk, name in roots]
+    if all(pk != union.pk for pk, _ in roots):
+        options.append((str(union.pk), union.name))
+    children = list(scope.filter(parent=union).order_by("name").values_list("id", "name")[: SHOWN + 1])
+    options += [(str(pk), f"　└ {name}") for pk, name in children[:SHOWN]]
+    return Picker(options=options, search_url=search_url(purpose) if len(children) > SHOWN else "")
+
+
+def picker_search(user, purpose: str, query: str, *, selected: str = "", within=None) -> list[tuple[str, str]]:
     """Unions of the picker's set whose name contains the query (all of them, up to SEARCH_LIMIT, for an empty
     one), the selected union first so a search never drops what the form holds."""
-    scope = picker_scope(user, purpose)
+    scope = _within(picker_scope(user, purpose), within)
     query = query.strip()[:50]
     found = scope.filter(name__icontains=query) if query else scope
     rows = list(found.order_by("path").values_list("id", "name")[:SEARCH_LIMIT])
@@ -73,12 +96,12 @@ def picker_search(user, purpose: str, query: str, *, selected: str = "") -> list
     return [(str(pk), name) for pk, name in rows]
 
 
-def picker_choice(user, purpose: str, value):
+def picker_choice(user, purpose: str, value, *, within=None):
     """The union posted for the picker, if it is in the picker's set for this user; else None."""
     value = str(value or "").strip()
     if not value.isdigit():
         return None
-    return picker_scope(user, purpose).filter(pk=value).first()
+    return _within(picker_scope(user, purpose), within).filter(pk=value).first()
 
 
 def _in_reach(user) -> QuerySet:

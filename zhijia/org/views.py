@@ -211,7 +211,9 @@ def union_options(request, purpose: str):
     # The select sends its current value under its own name (`field`), so the choice survives the search.
     field = request.GET.get("field", "")
     selected = request.GET.get(field, "") if field and field != "q" else request.GET.get("selected", "")
-    options = picker_search(request.user, purpose, request.GET.get("q", ""), selected=selected)
+    within_id = request.GET.get("within", "")
+    within = Union.objects.filter(pk=within_id).first() if within_id.isdigit() else None
+    options = picker_search(request.user, purpose, request.GET.get("q", ""), selected=selected, within=within)
     return render(request, "org/_picker_options.html", {
         "options": ([("", blank)] if blank else []) + options,
         "selected": selected,

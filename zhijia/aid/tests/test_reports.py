@@ -211,7 +211,7 @@ def test_the_page_shows_tables_charts_and_the_union_picker(client, scenario, tre
     assert '<tr data-key="illness"><th scope="row">疾病</th><td class="num">2</td>' in html
     assert tuition.name in html and "姑苏区总工会" in html and "vendor/echarts.min.js" in html
     assert 'id="report-data"' in html and response.context["charts"]["by_cause"]["values"][0] == 2
-    options = dict(response.context["union_options"])
+    options = dict(response.context["union_picker"].options)
     assert str(tree.county.pk) in options and str(tree.other_city.pk) not in options
     assert f"union={tree.city.pk}" in response.context["export_url"]
 
@@ -219,7 +219,7 @@ def test_the_page_shows_tables_charts_and_the_union_picker(client, scenario, tre
 def test_the_page_refuses_unions_outside_the_users_reach(client, scenario, tree, chair, city_staff):
     client.force_login(chair)
     assert client.get(PAGE).context["union"] == tree.grassroots
-    assert list(client.get(PAGE).context["union_options"]) == [(str(tree.grassroots.pk), tree.grassroots.name)]
+    assert list(client.get(PAGE).context["union_picker"].options) == [(str(tree.grassroots.pk), tree.grassroots.name)]
     for guessed in (tree.county.pk, tree.grassroots_b.pk, tree.grassroots_c.pk, 999999, "abc"):
         assert client.get(PAGE, {"union": guessed}).status_code == 404
         assert client.get(EXPORT, {"union": guessed}).status_code == 404

@@ -103,7 +103,7 @@ def test_upper_staff_see_their_subtree_and_may_pick_a_union_in_it(client, tree, 
     assert figures["priority_total"]["seekers"] == 3  # union A's; union B is in 吴中区
     assert {row["key"]: row["count"] for row in figures["vacancies"]} == {
         "draft": 0, "published": 1, "closed": 1, "rejected": 1}
-    options = dict(county.context["union_options"])
+    options = dict(county.context["union_picker"].options)
     assert str(tree.grassroots.pk) in options and str(tree.grassroots_b.pk) not in options
 
     city = login(type(client)(), city_staff)
