@@ -10,7 +10,7 @@ from django.test import Client
 
 from zhijia.core.models import AuditLog
 from zhijia.members import services
-from zhijia.members.models import ApplicationStatus, Member, TransferStatus
+from zhijia.members.models import ApplicationStatus, TransferStatus
 
 # The member-holding unions of the conftest tree: A (苏州精工, 姑苏区), R (姑苏区快递联合会), B (吴中电子), C (南京软件).
 REACH = {
