@@ -22,10 +22,10 @@ PUBLIC_SET = Path(__file__).resolve().parents[3] / "bench" / "data" / "legal_qa_
 # bench/legal_eval.py measures 0.73 recall@5 on the public set (0.18 for plain BM25); the margin absorbs a
 # few questions moving with a reasonable change to the table, not a regression.
 MIN_RECALL_AT_5 = 0.66
-# The project's own sets (bench/README.md): 0.96, 0.93, 0.87, 0.90 and 0.92 at 5; a drop past these floors means
-# a change broke something general.
+# The project's own sets (bench/README.md): 0.97, 0.93, 0.87, 0.90, 0.92 and 0.91 at 5; a drop past these floors
+# means a change broke something general.
 DEV_SETS = {"legal_qa_dev.jsonl": 0.90, "legal_qa_dev2.jsonl": 0.87, "legal_qa_dev3.jsonl": 0.81,
-            "legal_qa_dev4.jsonl": 0.84, "legal_qa_dev5.jsonl": 0.86}
+            "legal_qa_dev4.jsonl": 0.84, "legal_qa_dev5.jsonl": 0.86, "legal_qa_dev6.jsonl": 0.85}
 
 
 @pytest.fixture(scope="module")
