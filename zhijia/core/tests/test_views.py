@@ -73,3 +73,19 @@ def test_registration_page_renders_and_explains_errors(client, db):
     response = client.post(reverse("accounts:register"), {"username": "123", "display_name": "王", "password": "x"})
     assert "手机号码应为11位" in response.content.decode()
     assert not AuditLog.objects.filter(action="account.register").exists()
+
+
+def test_no_template_comment_spans_lines():
+    """Django's {# #} ends at the line's end: a comment over two lines is printed on the page as text."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    unclosed = [f"{path.relative_to(root)}:{number}" for path in root.rglob("*.html")
+                for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+                if "{#" in line and "#}" not in line[line.index("{#"):]]
+    assert unclosed == []
+
+
+def test_forms_show_no_template_source(client):
+    page = client.get("/accounts/login/").content.decode()
+    assert "账号" in page and "{#" not in page and "{%" not in page
