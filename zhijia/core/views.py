@@ -17,8 +17,9 @@ from django.http import Http404
 from django.shortcuts import render
 
 from . import audit, selectors
-from .clouds import SERVICE_AREAS
+from .clouds import areas_for
 from .errors import NotFound, PermissionDenied, ZhijiaError
+from .policy import grants_for
 
 
 def page(view):
@@ -77,7 +78,8 @@ def paginate(request, queryset, per_page: int = 20):
 
 
 def home(request):
-    return render(request, "core/home.html", {"areas": SERVICE_AREAS})
+    is_staff = request.user.is_authenticated and bool(grants_for(request.user))
+    return render(request, "core/home.html", {"areas": areas_for(request.user, is_staff=is_staff)})
 
 
 @page

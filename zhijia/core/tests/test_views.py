@@ -89,3 +89,12 @@ def test_no_template_comment_spans_lines():
 def test_forms_show_no_template_source(client):
     page = client.get("/accounts/login/").content.decode()
     assert "账号" in page and "{#" not in page and "{%" not in page
+
+
+def test_the_staff_workbench_tile_is_for_staff_only(client, tree, worker, officer):
+    staff_url = f'href="{reverse("members:staff_home")}"'
+    guest = client.get(reverse("core:home")).content.decode()
+    assert staff_url in guest and "工会工作人员登录后使用" in guest
+    assert staff_url not in as_user(client, worker).get(reverse("core:home")).content.decode()
+    staff = as_user(client, officer).get(reverse("core:home")).content.decode()
+    assert staff_url in staff and "工会工作人员登录后使用" not in staff
