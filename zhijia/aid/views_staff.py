@@ -69,7 +69,7 @@ def _run(errors: FormErrors, run, renames: dict | None = None):
     except (NotFound, PermissionDenied):
         raise
     except ZhijiaError as exc:
-        errors.add((renames or {}).get(exc.field, exc.field), exc.message)
+        errors.add_error(exc, renames)
         return None, False
 
 

@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from zhijia.core import audit, notify
-from zhijia.core.errors import Conflict, ErrorCode, InvalidTransition, NotFound, ValidationFailed
+from zhijia.core.errors import Conflict, ErrorCode, FieldChecks, InvalidTransition, NotFound, ValidationFailed
 from zhijia.core.pii import lookup_hash
 from zhijia.core.validators import clean_credit_code, clean_division_code, clean_phone, clean_required
 from zhijia.core.workdays import working_days_between
@@ -124,31 +124,45 @@ class TicketData:
 
 
 def clean_ticket(data: TicketData) -> TicketData:
-    """Validate and normalize every field; raises ValidationFailed naming the first bad one."""
-    if data.type not in TicketType.values:
-        raise ValidationFailed(ErrorCode.INVALID, "请选择诉求类型", field="type")
-    if data.topic not in Topic.values:
-        raise ValidationFailed(ErrorCode.INVALID, "请选择问题类别", field="topic")
-    if data.complexity not in Complexity.values:
-        raise ValidationFailed(ErrorCode.INVALID, "复杂程度无效", field="complexity")
-    data.complainant_name = clean_required(data.complainant_name, field="complainant_name", label="诉求人姓名", max_length=50)
-    data.complainant_phone = clean_phone(data.complainant_phone, field="complainant_phone")
-    data.employer_name = clean_required(data.employer_name, field="employer_name", label="用人单位名称", max_length=100)
-    if (data.employer_credit_code or "").strip():
-        data.employer_credit_code = clean_credit_code(data.employer_credit_code, field="employer_credit_code")
-    else:
-        data.employer_credit_code = ""
-    data.division_code = clean_division_code(data.division_code, field="division_code")
-    data.description = clean_required(data.description, field="description", label="诉求内容", max_length=MAX_DESCRIPTION)
-    if len(data.description) < 5:
-        raise ValidationFailed(ErrorCode.INVALID, "诉求内容太短，请说明具体情况", field="description")
-    try:
-        workers = int(data.workers_affected)
-    except (TypeError, ValueError):
-        raise ValidationFailed(ErrorCode.INVALID, "涉及人数应为整数", field="workers_affected") from None
-    if not 1 <= workers <= MAX_WORKERS:
-        raise ValidationFailed(ErrorCode.INVALID, f"涉及人数应在1到{MAX_WORKERS}之间", field="workers_affected")
-    data.workers_affected = workers
+    """Validate and normalize every field; raises ValidationFailed naming the bad field (InvalidFields when
+    several are bad, so a form shows them all at once)."""
+    checks = FieldChecks()
+    with checks:
+        if data.type not in TicketType.values:
+            raise ValidationFailed(ErrorCode.INVALID, "请选择诉求类型", field="type")
+    with checks:
+        if data.topic not in Topic.values:
+            raise ValidationFailed(ErrorCode.INVALID, "请选择问题类别", field="topic")
+    with checks:
+        if data.complexity not in Complexity.values:
+            raise ValidationFailed(ErrorCode.INVALID, "复杂程度无效", field="complexity")
+    with checks:
+        data.complainant_name = clean_required(data.complainant_name, field="complainant_name", label="诉求人姓名",
+                                               max_length=50)
+    with checks:
+        data.complainant_phone = clean_phone(data.complainant_phone, field="complainant_phone")
+    with checks:
+        data.employer_name = clean_required(data.employer_name, field="employer_name", label="用人单位名称",
+                                            max_length=100)
+    with checks:
+        credit_code = (data.employer_credit_code or "").strip()
+        data.employer_credit_code = clean_credit_code(credit_code, field="employer_credit_code") if credit_code else ""
+    with checks:
+        data.division_code = clean_division_code(data.division_code, field="division_code")
+    with checks:
+        data.description = clean_required(data.description, field="description", label="诉求内容",
+                                          max_length=MAX_DESCRIPTION)
+        if len(data.description) < 5:
+            raise ValidationFailed(ErrorCode.INVALID, "诉求内容太短，请说明具体情况", field="description")
+    with checks:
+        try:
+            workers = int(data.workers_affected)
+        except (TypeError, ValueError):
+            raise ValidationFailed(ErrorCode.INVALID, "涉及人数应为整数", field="workers_affected") from None
+        if not 1 <= workers <= MAX_WORKERS:
+            raise ValidationFailed(ErrorCode.INVALID, f"涉及人数应在1到{MAX_WORKERS}之间", field="workers_affected")
+        data.workers_affected = workers
+    checks.raise_any()
     return data
 
 

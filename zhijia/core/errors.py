@@ -59,6 +59,49 @@ class ValidationFailed(ZhijiaError):
     status = 422
 
 
+class InvalidFields(ValidationFailed):
+    """Several fields refused at once. The first stands for all in code, message and field (what a client that
+    reads one error sees); `errors` holds every one, and the API answers them as "errors"."""
+
+    def __init__(self, errors: list[ZhijiaError]):
+        first = errors[0]
+        super().__init__(first.code, first.message, field=first.field)
+        self.errors = list(errors)
+
+    def as_dict(self) -> dict:
+        return {**super().as_dict(), "errors": [error.as_dict() for error in self.errors]}
+
+
+class FieldChecks:
+    """Validate field by field without stopping at the first refusal, so a form shows every mistake at once:
+
+        checks = FieldChecks()
+        with checks:
+            data.name = clean_required(...)
+        with checks:
+            data.phone = clean_phone(...)
+        checks.raise_any()  # InvalidFields with both, if both were refused
+    """
+
+    def __init__(self):
+        self.errors: list[ZhijiaError] = []
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, traceback):
+        if isinstance(exc, ValidationFailed):
+            self.errors.extend(getattr(exc, "errors", None) or [exc])
+            return True
+        return False
+
+    def raise_any(self) -> None:
+        if len(self.errors) == 1:
+            raise self.errors[0]
+        if self.errors:
+            raise InvalidFields(self.errors)
+
+
 class NotFound(ZhijiaError):
     status = 404
 

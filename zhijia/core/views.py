@@ -54,6 +54,11 @@ class FormErrors(dict):
         key = field if field in self.fields else "form"
         self.setdefault(key, message)
 
+    def add_error(self, exc: ZhijiaError, renames: dict | None = None) -> None:
+        """A service's refusal beside its field (renamed for this form); every field of an InvalidFields."""
+        for error in getattr(exc, "errors", None) or [exc]:
+            self.add((renames or {}).get(error.field, error.field), error.message)
+
     def add_form(self, form) -> None:
         """Copy the first error of each field of a Django form (type errors such as a bad date)."""
         for name, messages in form.errors.items():
@@ -67,7 +72,7 @@ class FormErrors(dict):
         except (NotFound, PermissionDenied):
             raise
         except ZhijiaError as exc:
-            self.add(exc.field, exc.message)
+            self.add_error(exc)
 
 
 def paginate(request, queryset, per_page: int = 20):

@@ -83,7 +83,7 @@ def refusal(errors: FormErrors, renames: dict | None = None):
     except (NotFound, PermissionDenied):
         raise
     except ZhijiaError as exc:
-        errors.add((renames or {}).get(exc.field, exc.field), exc.message)
+        errors.add_error(exc, renames)
 
 
 def _tags(text: str) -> list[str]:

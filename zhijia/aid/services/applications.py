@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from zhijia.core import audit
-from zhijia.core.errors import Conflict, ErrorCode, InvalidTransition, PermissionDenied, ValidationFailed
+from zhijia.core.errors import Conflict, ErrorCode, FieldChecks, InvalidTransition, PermissionDenied, ValidationFailed
 from zhijia.core.notify import notify
 from zhijia.core.pii import lookup_hash
 from zhijia.core.validators import clean_id_number, clean_required, id_number_birth_date
@@ -180,6 +180,32 @@ def _under(union: Union, campaign: Campaign) -> bool:
     return union.path.startswith(campaign.union.path)
 
 
+def _clean_details(campaign: Campaign, data: ApplicationIn) -> dict:
+    """The campaign kind's own fields, cleaned; every bad one reported at once (InvalidFields)."""
+    checks, fields = FieldChecks(), {}
+
+    def clean(key: str, function, *args, **kwargs) -> None:
+        with checks:
+            fields[key] = function(*args, **kwargs)
+
+    if campaign.kind == CampaignKind.TUITION:
+        clean("child_name", clean_required, data.child_name, field="child_name", label="子女姓名", max_length=50)
+        clean("child_id", clean_id_number, data.child_id_number, field="child_id_number")
+        clean("school", clean_required, data.school, field="school", label="录取学校", max_length=100)
+        clean("tuition", parse_money, data.tuition, field="tuition", label="学费")
+        with checks:
+            if data.admission_year is None or not campaign.year - 1 <= int(data.admission_year) <= campaign.year:
+                raise ValidationFailed(ErrorCode.INVALID, f"入学年份应为 {campaign.year} 年", field="admission_year")
+    elif campaign.kind == CampaignKind.MUTUAL:
+        clean("hospital", clean_required, data.hospital, field="hospital", label="就诊医院", max_length=100)
+        clean("bill_number", clean_required, data.bill_number, field="bill_number", label="票据号", max_length=50)
+        clean("total", parse_money, data.total, field="total", label="医疗费用总额")
+        clean("insurance_paid", parse_money, data.insurance_paid, field="insurance_paid", label="医保统筹支付")
+        clean("self_paid", parse_money, data.self_paid, field="self_paid", label="个人自付")
+    checks.raise_any()
+    return fields
+
+
 def _amount_for(campaign: Campaign, data: ApplicationIn, id_hash: str, member, today: datetime.date):
     """(amount, calculation, beneficiary hash, details, hardship file) for the application."""
     hardship = _active_file_for(id_hash)
@@ -195,12 +221,8 @@ def _amount_for(campaign: Campaign, data: ApplicationIn, id_hash: str, member, t
         household = hardship.pk if hardship else id_hash
         return amount, lookup_hash(f"household:{household}"), {"groups": sorted(eligible)}, hardship
     if campaign.kind == CampaignKind.TUITION:
-        child_name = clean_required(data.child_name, field="child_name", label="子女姓名", max_length=50)
-        child_id = clean_id_number(data.child_id_number, field="child_id_number")
-        school = clean_required(data.school, field="school", label="录取学校", max_length=100)
-        tuition = parse_money(data.tuition, field="tuition", label="学费")
-        if data.admission_year is None or not campaign.year - 1 <= int(data.admission_year) <= campaign.year:
-            raise ValidationFailed(ErrorCode.INVALID, f"入学年份应为 {campaign.year} 年", field="admission_year")
+        fields = _clean_details(campaign, data)
+        child_name, child_id, school, tuition = (fields[key] for key in ("child_name", "child_id", "school", "tuition"))
         amount = rules.tuition_amount(grant_table=campaign.grant_table, age_limits=campaign.age_limits,
                                       level=data.level, has_active_file=hardship is not None,
                                       child_birth=id_number_birth_date(child_id), today=today, tuition=tuition)
@@ -214,15 +236,13 @@ def _amount_for(campaign: Campaign, data: ApplicationIn, id_hash: str, member, t
     enrollment = Enrollment.objects.filter(plan=campaign, member=member).first()
     if enrollment is None:
         raise ValidationFailed(ErrorCode.NOT_ELIGIBLE, "该会员未参加本期医疗互助保障", field="member_id")
-    bill_number = clean_required(data.bill_number, field="bill_number", label="票据号", max_length=50)
-    bill = rules.Bill(total=parse_money(data.total, field="total", label="医疗费用总额"),
-                      insurance_paid=parse_money(data.insurance_paid, field="insurance_paid", label="医保统筹支付"),
-                      self_paid=parse_money(data.self_paid, field="self_paid", label="个人自付"))
+    fields = _clean_details(campaign, data)
+    bill_number = fields["bill_number"]
+    bill = rules.Bill(total=fields["total"], insurance_paid=fields["insurance_paid"], self_paid=fields["self_paid"])
     amount = rules.claim_payout(bill=bill, deductible=campaign.deductible, ratio=campaign.payout_ratio,
                                 annual_cap=campaign.annual_cap, paid_this_period=enrollment.paid_out)
-    details = {"hospital": clean_required(data.hospital, field="hospital", label="就诊医院", max_length=100),
-               "bill_number": bill_number, "total": str(bill.total), "insurance_paid": str(bill.insurance_paid),
-               "self_paid": str(bill.self_paid)}
+    details = {"hospital": fields["hospital"], "bill_number": bill_number, "total": str(bill.total),
+               "insurance_paid": str(bill.insurance_paid), "self_paid": str(bill.self_paid)}
     return amount, lookup_hash(f"bill:{member.pk}:{bill_number}"), details, hardship
 
 
@@ -250,10 +270,19 @@ def application_submit(*, actor, campaign: Campaign, union: Union, data: Applica
                                f"{campaign.ends_on:%Y-%m-%d}）", field="campaign")
     if not _under(union, campaign):
         raise ValidationFailed(ErrorCode.NOT_ELIGIBLE, f"该工会不在“{campaign.union.name}”的活动范围内", field="union_id")
-    name = clean_required(data.name, field="name", label="申请人姓名", max_length=50)
-    id_number = clean_id_number(data.id_number)
-    bank_account = clean_bank_account(data.bank_account, required=True)
-    bank_name = clean_required(data.bank_name, field="bank_name", label="开户银行", max_length=50)
+    checks = FieldChecks()  # every field's mistake at once, not one per submit
+    name = id_number = bank_account = bank_name = ""
+    with checks:
+        name = clean_required(data.name, field="name", label="申请人姓名", max_length=50)
+    with checks:
+        id_number = clean_id_number(data.id_number)
+    with checks:
+        bank_account = clean_bank_account(data.bank_account, required=True)
+    with checks:
+        bank_name = clean_required(data.bank_name, field="bank_name", label="开户银行", max_length=50)
+    with checks:
+        _clean_details(campaign, data)
+    checks.raise_any()
     id_hash = lookup_hash(id_number)
     amount, beneficiary, details, hardship = _amount_for(campaign, data, id_hash, member, today)
     first = campaign.review_levels[0]

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zhijia.core import audit
-from zhijia.core.errors import Conflict, ErrorCode, InvalidTransition, ValidationFailed
+from zhijia.core.errors import Conflict, ErrorCode, FieldChecks, InvalidTransition, ValidationFailed
 from zhijia.core.notify import notify
 from zhijia.core.pii import lookup_hash
 from zhijia.core.validators import clean_id_number, clean_phone, clean_required, id_number_birth_date
@@ -99,36 +99,52 @@ class _Clean:
 
 
 def _clean(data: FileData) -> _Clean:
-    data.name = clean_required(data.name, field="name", label="职工姓名", max_length=50)
-    if data.phone:
-        data.phone = clean_phone(data.phone)
-    unknown = [cause for cause in data.causes if cause not in Cause.values]
-    if unknown:
-        raise ValidationFailed(ErrorCode.INVALID, f"致困原因无效：{'、'.join(unknown)}", field="causes")
-    if not data.causes:
-        raise ValidationFailed(ErrorCode.REQUIRED, "请至少选择一项致困原因", field="causes")
-    data.other_income = parse_money(data.other_income, field="other_income", label="其他家庭收入")
-    data.unavoidable_spending = parse_money(data.unavoidable_spending, field="unavoidable_spending", label="刚性支出")
-    data.necessary_costs = parse_money(data.necessary_costs, field="necessary_costs", label="当年意外必需支出")
-    data.bank_account = clean_bank_account(data.bank_account)
-    if not data.household:
-        raise ValidationFailed(ErrorCode.INVALID, "家庭成员不能为空，至少应有职工本人", field="household")
-    if len(data.household) > MAX_HOUSEHOLD:
-        raise ValidationFailed(ErrorCode.INVALID, f"家庭成员不能超过{MAX_HOUSEHOLD}人", field="household")
-    if sum(1 for person in data.household if person.relation == Relation.SELF) != 1:
-        raise ValidationFailed(ErrorCode.INVALID, "家庭成员中应有且只有一位“本人”", field="household")
+    """Every field checked, every mistake reported at once (InvalidFields when there are several)."""
+    checks = FieldChecks()
+    with checks:
+        data.name = clean_required(data.name, field="name", label="职工姓名", max_length=50)
+    with checks:
+        if data.phone:
+            data.phone = clean_phone(data.phone)
+    with checks:
+        unknown = [cause for cause in data.causes if cause not in Cause.values]
+        if unknown:
+            raise ValidationFailed(ErrorCode.INVALID, f"致困原因无效：{'、'.join(unknown)}", field="causes")
+        if not data.causes:
+            raise ValidationFailed(ErrorCode.REQUIRED, "请至少选择一项致困原因", field="causes")
+    with checks:
+        data.other_income = parse_money(data.other_income, field="other_income", label="其他家庭收入")
+    with checks:
+        data.unavoidable_spending = parse_money(data.unavoidable_spending, field="unavoidable_spending",
+                                                label="刚性支出")
+    with checks:
+        data.necessary_costs = parse_money(data.necessary_costs, field="necessary_costs", label="当年意外必需支出")
+    with checks:
+        data.bank_account = clean_bank_account(data.bank_account)
+    with checks:
+        if not data.household:
+            raise ValidationFailed(ErrorCode.INVALID, "家庭成员不能为空，至少应有职工本人", field="household")
+        if len(data.household) > MAX_HOUSEHOLD:
+            raise ValidationFailed(ErrorCode.INVALID, f"家庭成员不能超过{MAX_HOUSEHOLD}人", field="household")
+        if sum(1 for person in data.household if person.relation == Relation.SELF) != 1:
+            raise ValidationFailed(ErrorCode.INVALID, "家庭成员中应有且只有一位“本人”", field="household")
     hashes = []
-    for number, person in enumerate(data.household):
+    for number, person in enumerate(data.household[:MAX_HOUSEHOLD]):
         prefix = f"household.{number}"
-        if person.relation not in Relation.values:
-            raise ValidationFailed(ErrorCode.INVALID, "家庭成员关系无效", field=f"{prefix}.relation")
-        person.name = clean_required(person.name, field=f"{prefix}.name", label="家庭成员姓名", max_length=50)
-        person.id_number = clean_id_number(person.id_number, field=f"{prefix}.id_number")
-        person.annual_income = parse_money(person.annual_income, field=f"{prefix}.annual_income", label="年收入")
-        digest = lookup_hash(person.id_number)
-        if digest in hashes:
-            raise ValidationFailed(ErrorCode.INVALID, "同一身份证号在家庭成员中出现了两次", field=f"{prefix}.id_number")
-        hashes.append(digest)
+        with checks:
+            if person.relation not in Relation.values:
+                raise ValidationFailed(ErrorCode.INVALID, "家庭成员关系无效", field=f"{prefix}.relation")
+        with checks:
+            person.name = clean_required(person.name, field=f"{prefix}.name", label="家庭成员姓名", max_length=50)
+        with checks:
+            person.annual_income = parse_money(person.annual_income, field=f"{prefix}.annual_income", label="年收入")
+        with checks:
+            person.id_number = clean_id_number(person.id_number, field=f"{prefix}.id_number")
+            digest = lookup_hash(person.id_number)
+            if digest in hashes:
+                raise ValidationFailed(ErrorCode.INVALID, "同一身份证号在家庭成员中出现了两次", field=f"{prefix}.id_number")
+            hashes.append(digest)
+    checks.raise_any()
     return _Clean(data, data.household, hashes)
 
 
@@ -229,6 +245,12 @@ def file_estimate(*, union: Union, data: FileData):
         raise ValidationFailed(ErrorCode.INVALID, "家庭成员不能为空，至少应有职工本人", field="household")
     if len(data.household) > MAX_HOUSEHOLD:
         raise ValidationFailed(ErrorCode.INVALID, f"家庭成员不能超过{MAX_HOUSEHOLD}人", field="household")
+    # A blank is not an income of 0: a form tried before any figure is typed must not come out 深度困难.
+    blank = next((number for number, person in enumerate(data.household) if not str(person.annual_income).strip()),
+                 None)
+    if blank is not None:
+        raise ValidationFailed(ErrorCode.REQUIRED, f"请填写第{blank + 1}位家庭成员的年收入（没有收入请填 0）",
+                               field=f"household.{blank}.annual_income")
     figures = FileData(
         name=data.name, causes=list(data.causes),
         other_income=parse_money(data.other_income, field="other_income", label="其他家庭收入"),

@@ -189,6 +189,24 @@ def test_an_estimate_writes_nothing_and_needs_only_the_figures(tree, regions, po
     assert error.value.field == "other_income"
 
 
+def test_an_estimate_before_any_income_is_typed_asks_for_it(tree, regions, poor_household, people):
+    data = poor_household(household=[people("self", 30000), PersonIn("spouse", "", "", "")])
+    with pytest.raises(ValidationFailed) as error:
+        svc.file_estimate(union=tree.grassroots, data=data)
+    assert error.value.field == "household.1.annual_income" and "没有收入请填 0" in error.value.message
+
+
+def test_a_file_names_every_bad_field_at_once(make_file, poor_household, people):
+    from zhijia.core.errors import InvalidFields
+
+    data = poor_household(name="", causes=[], household=[people("self", 1000), PersonIn("child", "", "123", "-5")])
+    with pytest.raises(InvalidFields) as error:
+        make_file(data)
+    assert [e.field for e in error.value.errors] == [
+        "name", "causes", "household.1.name", "household.1.annual_income", "household.1.id_number"]
+    assert not HardshipFile.objects.exists()
+
+
 def test_two_selves_or_a_repeated_person_are_refused(make_file, poor_household, people):
     me = people("self", 1000)
     with pytest.raises(ValidationFailed) as error:

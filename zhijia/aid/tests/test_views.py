@@ -187,6 +187,16 @@ def test_a_wrong_child_id_is_shown_beside_the_field_and_nothing_is_saved(media, 
     assert not Application.objects.exists() and not AidDocument.objects.exists()
 
 
+def test_an_empty_application_names_every_missing_field_at_once(media, tuition_now, worker, tuition_form):
+    form = tuition_form(child_name="", child_id_number="", school="", bank_account="")
+    response = logged_in(worker).post(f"/aid/apply/{tuition_now.pk}/", form)
+    assert response.status_code == 422
+    body = response.content.decode()
+    for field in ("child_name", "child_id_number", "school", "bank_account"):
+        assert field_error(body, field), field
+    assert not Application.objects.exists() and not AidDocument.objects.exists()
+
+
 def test_the_admission_year_must_be_this_years(media, tuition_now, worker, tuition_form):
     response = logged_in(worker).post(f"/aid/apply/{tuition_now.pk}/", tuition_form(admission_year="2019"))
     assert response.status_code == 422

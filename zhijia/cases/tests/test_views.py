@@ -58,6 +58,28 @@ def test_bad_form_shows_messages_beside_fields_and_saves_nothing(pages, worker):
     assert Ticket.objects.count() == 0
 
 
+def test_every_bad_field_is_named_in_one_submit(pages, worker):
+    response = logged_in(worker).post("/cases/new/", {**FORM, "type": "", "topic": "", "employer_name": "",
+                                                      "complainant_phone": "1234", "description": ""})
+    assert response.status_code == 422
+    errors = response.context["errors"]
+    assert {"type", "topic", "employer_name", "complainant_phone", "description"} <= set(errors)
+    assert errors["type"] == "请选择诉求类型" and "手机号码" in errors["complainant_phone"]
+    assert Ticket.objects.count() == 0
+
+
+def test_the_api_answers_every_bad_field_with_the_first_standing_for_all(pages, worker):
+    from zhijia.cases.services import TicketData, clean_ticket
+    from zhijia.core.errors import InvalidFields
+
+    with pytest.raises(InvalidFields) as refused:
+        clean_ticket(TicketData(type="", topic="wages", complainant_name="王小明", complainant_phone="1234",
+                                employer_name="", division_code="320508", description="老板拖欠三个月工资"))
+    body = refused.value.as_dict()
+    assert (body["code"], body["field"]) == ("invalid", "type")  # a client reading one error still gets one
+    assert [error["field"] for error in body["errors"]] == ["type", "complainant_phone", "employer_name"]
+
+
 def test_forbidden_file_type_is_refused(pages, worker):
     fake = SimpleUploadedFile("合同.pdf", b"#!/bin/sh\nrm -rf /\n")
     response = logged_in(worker).post("/cases/new/", {**FORM, "attachments": fake})
