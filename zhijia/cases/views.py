@@ -123,9 +123,15 @@ def _handoff_prefill(request) -> dict:
     query = own_query(request, request.GET.get("legal_query", ""))
     if query is None:
         return {}
+    from .classify import suggest as classify
+
     kind = request.GET.get("type", "consult")
-    return {"description": query.question, "type": kind if kind in TicketType.values else "consult",
-            "legal_query": str(query.pk)}
+    values = {"description": query.question, "type": kind if kind in TicketType.values else "consult",
+              "legal_query": str(query.pk)}
+    suggestion = classify(query.question)
+    if suggestion.topic_confidence > 0:  # the classifier's topic, as the 采用 button would set it; editable
+        values["topic"] = suggestion.topic
+    return values
 
 
 def _link_legal_query(request, ticket) -> None:

@@ -139,6 +139,7 @@ def test_handoff_prefills_the_ticket_and_links_it(corpus, tree, calendar, worker
     query = LegalQuery.objects.get()
     form = client.get(client.get(f"/legal/q/{query.pk}/handoff/?kind=legal_aid")["Location"]).content.decode()
     assert "公司三个月没发工资了怎么办" in form and f'name="legal_query" value="{query.pk}"' in form
+    assert '<option value="wages" selected>' in form  # the classifier's topic: no extra step before submitting
     response = client.post("/cases/new/", {
         "legal_query": query.pk, "type": "legal_aid", "topic": "wages", "complainant_name": "王小明",
         "complainant_phone": "13912345678", "employer_name": "苏州精工机械有限公司", "division_code": "320508",
