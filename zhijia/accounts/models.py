@@ -67,6 +67,9 @@ class ApiToken(models.Model):
         verbose_name = "API 令牌"
         verbose_name_plural = "API 令牌"
 
+    def __str__(self) -> str:
+        return f"接口令牌“{self.name}”" if self.name else f"接口令牌 #{self.pk}"
+
     @classmethod
     def issue(cls, user: User, name: str = "") -> tuple["ApiToken", str]:
         raw = "zj_" + secrets.token_urlsafe(32)

@@ -217,6 +217,9 @@ class Outcome(models.Model):
         verbose_name_plural = "求职进展"
         indexes = [models.Index(fields=["seeker", "vacancy", "kind"], name="jobs_outcome_pair_idx")]
 
+    def __str__(self) -> str:
+        return f"求职结果 #{self.pk}"
+
 
 class ReferralStatus(models.TextChoices):
     SENT = "sent", "已推荐"
@@ -246,6 +249,9 @@ class Referral(models.Model):
         verbose_name = "推荐"
         verbose_name_plural = "推荐"
         constraints = [models.UniqueConstraint(fields=["seeker", "vacancy"], name="jobs_refer_once")]
+
+    def __str__(self) -> str:
+        return f"岗位推荐 #{self.pk}"
 
 
 class JobFair(models.Model):

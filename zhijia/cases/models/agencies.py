@@ -75,6 +75,9 @@ class Referral(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"移交协作单位 #{self.pk}"
+
 
 class ReferralStep(models.Model):
     """A step an agency records while handling a referral."""

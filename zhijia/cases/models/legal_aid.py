@@ -63,3 +63,6 @@ class LegalAidApplication(models.Model):
                 name="legal_aid_one_open_per_ticket",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"法律援助申请 #{self.pk}"

@@ -31,6 +31,9 @@ class Mediation(models.Model):
         verbose_name = "调解"
         verbose_name_plural = "调解"
 
+    def __str__(self) -> str:
+        return f"调解 #{self.pk}"
+
 
 class MediationSession(models.Model):
     id = models.BigAutoField(primary_key=True)

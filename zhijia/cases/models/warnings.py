@@ -58,3 +58,6 @@ class WarningNote(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"预警处置记录 #{self.pk}"

@@ -98,3 +98,15 @@ def test_the_staff_workbench_tile_is_for_staff_only(client, tree, worker, office
     assert staff_url not in as_user(client, worker).get(reverse("core:home")).content.decode()
     staff = as_user(client, officer).get(reverse("core:home")).content.decode()
     assert staff_url in staff and "工会工作人员登录后使用" not in staff
+
+
+def test_audited_objects_read_in_chinese_not_as_model_object_n():
+    """The audit page shows str(obj): no audited model may fall back to Django's "Referral object (3)"."""
+    from django.apps import apps
+
+    for model in apps.get_app_config("jobs").get_models():
+        if model.__name__ in {"Referral", "Outcome"}:
+            assert "object (" not in str(model(pk=3))
+    for name in ("Referral", "Mediation", "WarningNote", "LegalAidApplication"):
+        assert "object (" not in str(apps.get_model("cases", name)(pk=3))
+    assert "object (" not in str(apps.get_model("accounts", "ApiToken")(pk=3))
