@@ -17,7 +17,13 @@ from django.utils import timezone
 from zhijia.core import audit, notify
 from zhijia.core.errors import Conflict, ErrorCode, FieldChecks, InvalidTransition, NotFound, ValidationFailed
 from zhijia.core.pii import lookup_hash
-from zhijia.core.validators import clean_credit_code, clean_division_code, clean_phone, clean_required
+from zhijia.core.validators import (
+    clean_credit_code,
+    clean_division_code,
+    clean_phone,
+    clean_required,
+    division_from_place,
+)
 from zhijia.core.workdays import working_days_between
 from zhijia.members.models import Member, MemberStatus
 from zhijia.org.models import Union
@@ -148,7 +154,8 @@ def clean_ticket(data: TicketData) -> TicketData:
         credit_code = (data.employer_credit_code or "").strip()
         data.employer_credit_code = clean_credit_code(credit_code, field="employer_credit_code") if credit_code else ""
     with checks:
-        data.division_code = clean_division_code(data.division_code, field="division_code")
+        # A place name is as good as the code: "姑苏区" or "苏州市姑苏区" for 320508.
+        data.division_code = clean_division_code(division_from_place(data.division_code), field="division_code")
     with checks:
         data.description = clean_required(data.description, field="description", label="诉求内容",
                                           max_length=MAX_DESCRIPTION)

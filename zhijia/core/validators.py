@@ -109,6 +109,25 @@ def clean_division_code(value: str, *, field: str = "division_code") -> str:
     return code
 
 
+def division_from_place(text: str, *, field: str = "division_code") -> str:
+    """A six-digit division code from what a person typed: the code itself (checked by clean_division_code), or a
+    name ("姑苏区", "南京市玄武区", "苏州") naming one division — the broadest containing it: "苏州" is the city."""
+    text = (text or "").strip()
+    if not text or re.fullmatch(r"\d+", text):
+        return text
+    matches = [d for d in divisions().values() if d.current and len(text) >= 2 and text in d.name
+               and not d.name.endswith("市辖区")]
+    if not matches:
+        raise ValidationFailed(ErrorCode.INVALID_DIVISION_CODE, "没有找到这个地区，请换个写法，如“苏州市姑苏区”",
+                               field=field)
+    shortest = min(len(d.name) for d in matches)
+    broadest = [d for d in matches if len(d.name) == shortest]
+    if len(broadest) > 1:
+        raise ValidationFailed(ErrorCode.INVALID_DIVISION_CODE,
+                               f"有多个地区叫“{text}”，请写上省市，如“{broadest[0].name}”", field=field)
+    return broadest[0].code
+
+
 def clean_required(value: str | None, *, field: str, label: str, max_length: int | None = None) -> str:
     text = (value or "").strip()
     if not text:

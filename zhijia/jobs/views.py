@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from zhijia.core.errors import ErrorCode, NotFound, PermissionDenied, ValidationFailed, ZhijiaError
 from zhijia.core.pii import mask_id_number
-from zhijia.core.validators import division_name, divisions
+from zhijia.core.validators import division_from_place, division_name, divisions
 from zhijia.core.views import FormErrors, page, paginate
 from zhijia.members.selectors import my_active_membership
 from zhijia.org.models import Kind, Level, Union
@@ -157,25 +157,6 @@ def area_options(code: str) -> tuple[tuple[str, str], ...]:
     return tuple((d.code, d.name.removeprefix(strip) or d.name) for d in sorted(rows, key=lambda d: d.code))
 
 
-def place_code(text: str) -> str:
-    """A six-digit division code from what a person typed: the code itself, or a name ("姑苏区", "南京市玄武区")
-    naming exactly one division (the broadest one containing it: "苏州" is the city)."""
-    text = text.strip()
-    if re.fullmatch(r"\d{6}", text):
-        return text  # the service says whether it exists
-    matches = [d for d in divisions().values() if d.current and len(text) >= 2 and text in d.name
-               and not d.name.endswith("市辖区")]
-    if not matches:
-        raise ValidationFailed(ErrorCode.INVALID_DIVISION_CODE, "没有找到这个地区，请换个写法，如“苏州市姑苏区”",
-                               field="place")
-    shortest = min(len(d.name) for d in matches)
-    broadest = [d for d in matches if len(d.name) == shortest]
-    if len(broadest) > 1:
-        raise ValidationFailed(ErrorCode.INVALID_DIVISION_CODE,
-                               f"有多个地区叫“{text}”，请写上省市，如“{broadest[0].name}”", field="place")
-    return broadest[0].code
-
-
 def _division(post, errors: FormErrors) -> tuple[str, str]:
     """(code, field it came from): a typed place wins over the select."""
     typed = (post.get("place") or "").strip()
@@ -185,7 +166,7 @@ def _division(post, errors: FormErrors) -> tuple[str, str]:
             errors.add("division_code", "请选择地区，或填写地名")
         return code, "division_code"
     try:
-        return place_code(typed), "place"
+        return division_from_place(typed, field="place"), "place"
     except ValidationFailed as exc:
         errors.add("place", exc.message)
         return "", "place"

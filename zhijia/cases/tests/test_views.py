@@ -80,6 +80,14 @@ def test_the_api_answers_every_bad_field_with_the_first_standing_for_all(pages, 
     assert [error["field"] for error in body["errors"]] == ["type", "complainant_phone", "employer_name"]
 
 
+def test_the_place_may_be_typed_as_a_name(pages, worker):
+    response = logged_in(worker).post("/cases/new/", {**FORM, "division_code": "苏州市姑苏区"})
+    assert response.status_code == 302
+    assert Ticket.objects.get().division_code == "320508"
+    unknown = logged_in(worker).post("/cases/new/", {**FORM, "division_code": "火星"})
+    assert unknown.status_code == 422 and "没有找到这个地区" in unknown.context["errors"]["division_code"]
+
+
 def test_forbidden_file_type_is_refused(pages, worker):
     fake = SimpleUploadedFile("合同.pdf", b"#!/bin/sh\nrm -rf /\n")
     response = logged_in(worker).post("/cases/new/", {**FORM, "attachments": fake})

@@ -12,6 +12,7 @@ from zhijia.core.validators import (
     clean_id_number,
     clean_phone,
     clean_required,
+    division_from_place,
     division_name,
     id_number_birth_date,
     id_number_gender,
@@ -196,3 +197,20 @@ def test_reused_division_code_takes_its_newest_name():
 
     assert clean_division_code("320800") == "320800"
     assert division_name("320800") == "江苏省淮安市"
+
+
+@pytest.mark.parametrize(("typed", "code"), [
+    ("姑苏区", "320508"), ("苏州市姑苏区", "320508"), ("江苏省苏州市姑苏区", "320508"), ("苏州", "320500"),
+    ("南京市玄武区", "320102"), ("320508", "320508"), ("", ""),
+])
+def test_a_place_name_stands_for_its_division_code(typed, code):
+    assert division_from_place(typed) == code
+
+
+def test_a_place_not_found_or_ambiguous_asks_for_more():
+    with pytest.raises(ValidationFailed) as missing:
+        division_from_place("火星基地", field="place")
+    assert missing.value.field == "place" and "没有找到这个地区" in missing.value.message
+    with pytest.raises(ValidationFailed) as ambiguous:
+        division_from_place("鼓楼区")  # 南京、福州、徐州、开封 each have one
+    assert "请写上省市" in ambiguous.value.message
