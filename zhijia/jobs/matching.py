@@ -485,7 +485,7 @@ class MatchIndex:
     def reasons(s: SeekerEntry, v: VacancyEntry, km: float, parts: dict) -> str:
         items = []
         if parts["shared"]:
-            items.append("技能: " + ", ".join(parts["shared"][:4]))
+            items.append("技能: " + ", ".join(taxonomy.display(word) for word in parts["shared"][:4]))
         elif parts["occupation"] == 0.5:
             items.append(f"同类职业: {v.category}")
         items.append(f"距离 {km:.1f} km")

@@ -169,7 +169,7 @@ def _clean_vacancy(data: VacancyData, today: datetime.date) -> dict:
     if not 1 <= int(data.headcount) <= 10000:
         raise ValidationFailed(ErrorCode.INVALID, "招聘人数应在 1 到 10000 之间", field="headcount")
     return {
-        "title": title, "occupation": occupation, "skills": taxonomy.skill_tags(data.skills),
+        "title": title, "occupation": occupation, "skills": taxonomy.skill_labels(data.skills),
         "description": data.description[:5000], "min_level": data.min_level, "min_education": data.min_education,
         "wage_min": wage_min, "wage_max": wage_max, "division_code": division, "address": data.address[:200],
         "lat": lat, "lon": lon, "shifts": _choices(data.shifts, Shift.values, field_name="shifts", label="班次"),
@@ -288,7 +288,7 @@ def _clean_seeker(data: SeekerData) -> dict:
     return {
         "name": clean_required(data.name, field="name", label="姓名", max_length=50),
         "phone": clean_phone(data.phone), "id_number": id_number, "id_number_hash": id_hash,
-        "occupations": list(dict.fromkeys(occupations))[:5], "skills": taxonomy.skill_tags(data.skills),
+        "occupations": list(dict.fromkeys(occupations))[:5], "skills": taxonomy.skill_labels(data.skills),
         "skills_text": data.skills_text[:1000], "level": data.level, "certificates": data.certificates[:300],
         "education": data.education, "experience_years": int(data.experience_years),
         "expected_wage": _wage(data.expected_wage, field_name="expected_wage", label="期望月薪"),

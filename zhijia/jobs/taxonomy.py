@@ -112,3 +112,36 @@ def skill_tags(values) -> list[str]:
         if tag and tag not in tags:
             tags.append(tag)
     return tags[:20]
+
+
+def skill_labels(values) -> list[str]:
+    """The tags as stored and shown: as typed (CNC, Excel), de-duplicated the way matching compares them
+    (`skill_tags`, which matching applies itself), at most 20 of at most 20 characters."""
+    labels, seen = [], set()
+    for value in values or []:
+        label = unicodedata.normalize("NFKC", str(value)).strip()[:20]
+        if label and normalize(label) not in seen:
+            seen.add(normalize(label))
+            labels.append(label)
+    return labels[:20]
+
+
+@functools.cache
+def _labels() -> dict[str, str]:
+    """normalised word -> how the occupation table writes it (cnc -> CNC, excel -> Excel)."""
+    table = {}
+    for occupation in occupations().values():
+        for word in (occupation.name, *occupation.synonyms, *occupation.skills):
+            table.setdefault(normalize(word), word)
+    return table
+
+
+def display(word: str) -> str:
+    """A normalised word as people write it: the occupation table's spelling, else a short Latin acronym in
+    capitals (plc -> PLC), else unchanged."""
+    known = _labels().get(word)
+    if known:
+        return known
+    if word.isascii() and word.isalpha() and len(word) <= 3:
+        return word.upper()
+    return word

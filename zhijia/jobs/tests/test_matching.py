@@ -75,6 +75,15 @@ def test_a_fitting_vacancy_is_found_with_its_reasons():
     assert "二保焊" in found[0].reasons and "距离 " in found[0].reasons and "工资 6000–8000" in found[0].reasons
 
 
+def test_skill_tags_keep_how_they_were_typed_and_reasons_read_like_people_write():
+    assert taxonomy.skill_labels(["CNC", "cnc", " Excel ", "二保焊", ""]) == ["CNC", "Excel", "二保焊"]
+    assert taxonomy.skill_tags(["CNC", "Excel"]) == ["cnc", "excel"]  # what matching compares
+    assert [taxonomy.display(word) for word in ("cnc", "plc", "excel", "java", "tig", "abaqus", "二保焊")] == [
+        "CNC", "PLC", "Excel", "Java", "TIG", "abaqus", "二保焊"]
+    found = index_of(vacancy(skills=("cnc", "看图"))).for_seeker(seeker(skills=("cnc",)))
+    assert "技能: CNC" in found[0].reasons
+
+
 def test_closer_better_paid_same_occupation_ranks_first():
     index = index_of(
         vacancy(1, point=WUZHONG, wage=(6000, 7000)),
