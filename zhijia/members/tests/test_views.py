@@ -524,3 +524,10 @@ def test_member_list_filters_live_on_typing_and_on_a_select(browser_page, tree, 
     page.select_option("#f-status", "withdrawn")
     page.wait_for_function("document.querySelector('#member-results').innerText.includes('没有符合条件的会员')")
     assert "status=withdrawn" in page.url and len(searches) == searched + 1
+
+
+def test_the_card_page_has_a_heading_and_pages_name_their_icon(client, tree, worker, officer, person):
+    make_member(officer, worker, tree.grassroots, person)
+    card = as_user(client, worker).get(reverse("members:card")).content.decode()
+    assert '<h1 class="visually-hidden">电子会员卡</h1>' in card  # screen readers land on it; the card shows it
+    assert 'rel="icon" href="/static/favicon.svg"' in card  # no /favicon.ico 404 in every new session
