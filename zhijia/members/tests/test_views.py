@@ -441,6 +441,20 @@ def test_verify_page_says_expired_for_an_old_token(client, tree, worker, officer
     assert "已过期" in client.get(verify_path).content.decode()
 
 
+def recorded_searches(page) -> list[str]:
+    """The URLs of the search requests (those with q=) the page sends from now on."""
+    searches = []
+    page.on("request", lambda request: searches.append(request.url) if "q=" in request.url else None)
+    return searches
+
+
+def assert_blur_does_not_search(page, searches: list[str]) -> None:
+    searched = len(searches)
+    page.evaluate("document.activeElement.blur()")
+    page.wait_for_timeout(700)
+    assert len(searches) == searched
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_worker_joins_on_a_phone_in_chromium(browser_page, tree, worker, officer):
@@ -450,16 +464,12 @@ def test_worker_joins_on_a_phone_in_chromium(browser_page, tree, worker, officer
     page = browser_page
     browser_login(page, worker.username)
     page.goto(page.base_url + reverse("members:join"))
-    searches = []
-    page.on("request", lambda request: searches.append(request.url) if "q=" in request.url else None)
+    searches = recorded_searches(page)
     page.fill("#f-q", "精工")
     page.wait_for_selector("#union-results a[data-union]")  # HTMX results arrive without submitting
     # Leaving the box (as a tap on a result does) must not search again: a second swap under the
     # finger used to swallow the tap.
-    searched = len(searches)
-    page.evaluate("document.activeElement.blur()")
-    page.wait_for_timeout(700)
-    assert len(searches) == searched
+    assert_blur_does_not_search(page, searches)
     with page.expect_navigation():
         page.click("#union-results a[data-union]")
     page.fill("#f-id_number", "320508199001011230")
@@ -512,15 +522,12 @@ def test_member_list_filters_live_on_typing_and_on_a_select(browser_page, tree, 
     page = browser_page
     browser_login(page, chair.username)
     page.goto(page.base_url + reverse("members:member_list"))
-    searches = []
-    page.on("request", lambda request: searches.append(request.url) if "q=" in request.url else None)
+    searches = recorded_searches(page)
     page.fill("#f-q", "陈")
     page.wait_for_function("!document.querySelector('#member-results').innerText.includes('林涛')")
     assert "陈静" in page.inner_text("#member-results")
+    assert_blur_does_not_search(page, searches)
     searched = len(searches)
-    page.evaluate("document.activeElement.blur()")
-    page.wait_for_timeout(700)
-    assert len(searches) == searched
     page.select_option("#f-status", "withdrawn")
     page.wait_for_function("document.querySelector('#member-results').innerText.includes('没有符合条件的会员')")
     assert "status=withdrawn" in page.url and len(searches) == searched + 1
