@@ -245,12 +245,11 @@ def file_estimate(*, union: Union, data: FileData):
         raise ValidationFailed(ErrorCode.INVALID, "家庭成员不能为空，至少应有职工本人", field="household")
     if len(data.household) > MAX_HOUSEHOLD:
         raise ValidationFailed(ErrorCode.INVALID, f"家庭成员不能超过{MAX_HOUSEHOLD}人", field="household")
-    # A blank is not an income of 0: a form tried before any figure is typed must not come out 深度困难.
-    blank = next((number for number, person in enumerate(data.household) if not str(person.annual_income).strip()),
-                 None)
-    if blank is not None:
-        raise ValidationFailed(ErrorCode.REQUIRED, f"请填写第{blank + 1}位家庭成员的年收入（没有收入请填 0）",
-                               field=f"household.{blank}.annual_income")
+    # Blank incomes count as 0, as when saving — but a form tried before any income is typed must not come out
+    # 深度困难 on nothing.
+    if not any(str(value).strip() for value in [data.other_income, *(p.annual_income for p in data.household)]):
+        raise ValidationFailed(ErrorCode.REQUIRED, "请先填写家庭成员的年收入（没有收入请填 0）",
+                               field="household.0.annual_income")
     figures = FileData(
         name=data.name, causes=list(data.causes),
         other_income=parse_money(data.other_income, field="other_income", label="其他家庭收入"),

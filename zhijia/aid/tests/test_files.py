@@ -190,10 +190,13 @@ def test_an_estimate_writes_nothing_and_needs_only_the_figures(tree, regions, po
 
 
 def test_an_estimate_before_any_income_is_typed_asks_for_it(tree, regions, poor_household, people):
-    data = poor_household(household=[people("self", 30000), PersonIn("spouse", "", "", "")])
+    nothing = poor_household(other_income="", household=[PersonIn("self", "", "", ""), PersonIn("spouse", "", "", "")])
     with pytest.raises(ValidationFailed) as error:
-        svc.file_estimate(union=tree.grassroots, data=data)
-    assert error.value.field == "household.1.annual_income" and "没有收入请填 0" in error.value.message
+        svc.file_estimate(union=tree.grassroots, data=nothing)
+    assert error.value.field == "household.0.annual_income" and "没有收入请填 0" in error.value.message
+    # once any income is typed, a member left blank counts as earning nothing, as when the file is saved
+    some = poor_household(household=[people("self", 30000), PersonIn("spouse", "", "", "")])
+    assert svc.file_estimate(union=tree.grassroots, data=some).category == "deep"
 
 
 def test_a_file_names_every_bad_field_at_once(make_file, poor_household, people):
