@@ -12,10 +12,18 @@ DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 
 
+class FieldErrorOut(Schema):
+    code: str
+    message: str
+    field: str | None = None
+
+
 class ErrorOut(Schema):
     code: str
     message: str
     field: str | None = None
+    errors: list[FieldErrorOut] | None = Field(
+        None, description="几个字段同时有误时逐一列出（第一个即 code/message/field）")
 
 
 # Every refusal comes back in the same shape; listing them makes the OpenAPI document honest.

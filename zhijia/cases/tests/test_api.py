@@ -44,6 +44,13 @@ def test_bad_input_gets_a_stable_code_and_field(api_tree, city_staff):
     assert response.json()["code"] == "invalid_phone" and response.json()["field"] == "complainant_phone"
     response = post(bearer(city_staff), "/api/cases/tickets", {**PAYLOAD, "division_code": "000000"})
     assert response.json()["code"] == "invalid_division_code"
+    several = post(bearer(city_staff), "/api/cases/tickets",
+                   {**PAYLOAD, "complainant_phone": "123", "division_code": "000000", "employer_name": ""})
+    body = several.json()
+    assert several.status_code == 422 and (body["code"], body["field"]) == ("invalid_phone", "complainant_phone")
+    assert [(e["code"], e["field"]) for e in body["errors"]] == [
+        ("invalid_phone", "complainant_phone"), ("required", "employer_name"),
+        ("invalid_division_code", "division_code")]
     assert Ticket.objects.count() == 0
 
 
