@@ -115,7 +115,11 @@ def quote(citations, *, strict: bool = True) -> list[dict]:
     """
     pairs = list(dict.fromkeys((law, label) for law, label in citations))
     if len(pairs) > MAX_CITATIONS:
-        raise ValidationFailed(ErrorCode.INVALID, f"引用条文不能超过{MAX_CITATIONS}条", field="citations")
+        if strict:
+            raise ValidationFailed(ErrorCode.INVALID, f"引用条文不能超过{MAX_CITATIONS}条", field="citations")
+        # A draft from a report with many findings: the first ones (the basis, then the gravest findings' articles)
+        # make the draft; staff add or drop citations before issuing.
+        pairs = pairs[:MAX_CITATIONS]
     articles = resolve_citations(pairs)
     quoted = []
     for law, label in pairs:

@@ -148,6 +148,27 @@ def test_a_draft_from_a_checkup_lists_its_risks_remedies_and_articles(corpus, tr
         letters.letter_draft_from_checkup(actor=chair, checkup=clean, kind=LetterKind.REMINDER)
 
 
+def worst_answers() -> dict:
+    """Every question answered the way that finds the most risks, one question at a time."""
+    raw = dict(COMPLIANT)
+    for key, question in checkups.QUESTIONS.items():
+        choices = [value for value, _ in question.options] if question.kind == "choice" else ["0", "300"]
+        raw[key] = max(choices, key=lambda value: len(checkups.evaluate(checkups.clean_answers({**raw, key: value}))))
+    return raw
+
+
+def test_a_report_with_more_articles_than_a_letter_holds_still_drafts(corpus, tree, worker, chair):
+    report = checkups.checkup_submit(actor=worker, data=checkups.CheckupData(
+        "苏州精工机械有限公司", CREDIT_CODE, "320508", worst_answers()))
+    cited = {tuple(c) for risk in report.risks for c in risk["citations"]}
+    assert len(cited) > letters.MAX_CITATIONS  # what used to end in "引用条文不能超过30条"
+
+    letter = letters.letter_draft_from_checkup(actor=chair, checkup=report, kind=LetterKind.REMINDER)
+    assert 0 < len(letter.citations) <= letters.MAX_CITATIONS  # the first 30; staff edit the list before issuing
+    assert (letter.citations[0]["law"], letter.citations[0]["label"]) == ("劳动合同法", "第七十八条")  # the basis first
+    assert f"{len(report.risks)}. " in letter.facts  # every finding stays in the facts
+
+
 # ---- Editing and issuing ------------------------------------------------------------------------------------------
 
 
