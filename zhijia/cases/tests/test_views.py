@@ -231,3 +231,9 @@ def test_grassroots_chair_can_send_a_ticket_up_or_across(file_ticket, tree, chai
     body = logged_in(chair).get(f"/cases/staff/{ticket.number}/").content.decode()
     assert f'value="{tree.county.pk}"' in body and f'value="{tree.regional.pk}"' in body
     assert f'value="{tree.grassroots_c.pk}"' not in body
+
+
+def test_a_partner_agency_finds_its_referrals_from_the_header(court_clerk, worker):
+    home = logged_in(court_clerk).get("/").content.decode()
+    assert '<a href="/cases/agency/">协作工单</a>' in home
+    assert "协作工单" not in logged_in(worker).get("/").content.decode()

@@ -576,3 +576,11 @@ def test_staff_home_and_home_page_link_the_jobs_area(client, county_staff):
     home = client.get("/").content.decode()
     area = re.search(r'<[^>]*data-area="jobs".*?</(a|div|li)>', home, re.DOTALL).group(0)
     assert "建设中" not in area
+
+
+def test_an_employer_account_finds_its_vacancies_from_the_header(employer, employer_user, worker):
+    client = Client()
+    client.force_login(employer_user)
+    assert '<a href="/jobs/employer/">招聘管理</a>' in client.get("/").content.decode()
+    client.force_login(worker)
+    assert "招聘管理" not in client.get("/").content.decode()
