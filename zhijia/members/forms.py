@@ -75,7 +75,8 @@ class MemberEditForm(forms.Form):
 def status_options(member) -> list[tuple[str, str]]:
     """The statuses this member may move to, from the service's transition table."""
     allowed = STATUS_TRANSITIONS.get(member.status, set())
-    return [(value, label) for value, label in MemberStatus.choices if value in allowed]
+    options = [(value, label) for value, label in MemberStatus.choices if value in allowed]
+    return [("", "请选择"), *options] if options else []  # never a default: 退会 and 转出 cannot be undone
 
 
 class ReasonForm(forms.Form):

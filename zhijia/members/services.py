@@ -255,6 +255,8 @@ def member_change_status(*, actor, member: Member, status: str, reason: str) -> 
     with transaction.atomic():
         member = Member.objects.select_for_update().select_related("union").get(pk=member.pk)
         member_policy.require(actor, "change_status", member)
+        if not status:
+            raise ValidationFailed(ErrorCode.REQUIRED, "请选择要变更为的会籍状态", field="status")
         if status not in STATUS_TRANSITIONS.get(member.status, set()):
             raise InvalidTransition(
                 f"会籍状态不能从“{member.get_status_display()}”变为“{MemberStatus(status).label if status in MemberStatus.values else status}”"

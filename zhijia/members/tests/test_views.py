@@ -365,6 +365,17 @@ def test_status_change_requires_a_reason(client, tree, chair, person):
     assert member.status == MemberStatus.RESERVED
 
 
+def test_the_status_select_has_no_default_and_asks_before_changing(client, tree, chair, person):
+    member = services.member_create(actor=chair, union=tree.grassroots, data=person())
+    client = as_user(client, chair)
+    page = client.get(reverse("members:member_detail", args=[member.pk])).content.decode()
+    assert '<option value="" selected>请选择</option>' in page and "不能撤销，确认变更会籍状态吗" in page
+    unchosen = client.post(reverse("members:member_change_status", args=[member.pk]), {"status": "", "reason": "离职"})
+    assert unchosen.status_code == 400 and "请选择要变更为的会籍状态" in unchosen.content.decode()
+    member.refresh_from_db()
+    assert member.status == MemberStatus.ACTIVE
+
+
 def test_staff_creates_a_member_in_a_union_in_scope(client, tree, county_staff, person):
     data = person(name="郑伟")
     client = as_user(client, county_staff)
