@@ -11,6 +11,7 @@ from zhijia.core.errors import NotFound
 from zhijia.core.pii import lookup_hash
 from zhijia.core.workdays import add_working_days
 from zhijia.org.models import Union
+from zhijia.org.selectors import union_list
 
 from .collab import agency_ids
 from .models import OPEN_STATUSES, Referral, RiskWarning, Ticket
@@ -185,8 +186,15 @@ def employer_suggestions(*, actor, prefix: str, limit: int = 8) -> list[tuple[st
     prefix = (prefix or "").strip()
     if len(prefix) < 2:
         return []
-    unions = Union.objects.filter(name__startswith=prefix, kind__in=["enterprise", "institution"], status="active")
-    results = [(u.name.removesuffix("工会"), u.division_code, "已建工会") for u in unions.order_by("name")[:limit]]
+    employers = Union.objects.filter(kind__in=["enterprise", "institution"], status="active")
+    unions = list(employers.filter(name__startswith=prefix).order_by("name")[:limit])
+    if len(unions) < limit:
+        # Callers rarely say the city: "精工" for 苏州精工机械. Anywhere in the name, within the operator's reach
+        # (a province's unions at most, not the whole country's table).
+        inside = union_list(actor=actor).filter(kind__in=["enterprise", "institution"], status="active",
+                                                 name__contains=prefix).exclude(pk__in=[u.pk for u in unions])
+        unions += list(inside.order_by("name")[: limit - len(unions)])
+    results = [(u.name.removesuffix("工会"), u.division_code, "已建工会") for u in unions]
     seen = {name for name, _, _ in results}
     earlier = (
         ticket_list(actor=actor).filter(employer_name__startswith=prefix)

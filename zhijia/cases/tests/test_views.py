@@ -170,6 +170,15 @@ def test_hotline_employer_search(file_ticket, city_staff):
     assert "吴中精密制造厂" in body  # has tickets
 
 
+def test_hotline_employer_search_finds_a_name_from_its_middle_within_reach(tree, city_staff, nanjing_staff):
+    search = {"employer_name": "精工"}  # what a caller says for 苏州精工机械有限公司
+    assert "苏州精工机械有限公司" in logged_in(city_staff).get("/cases/hotline/employers/", search).content.decode()
+    assert "南京软件" not in logged_in(city_staff).get("/cases/hotline/employers/",
+                                                     {"employer_name": "软件"}).content.decode()  # not in 苏州's reach
+    assert "南京软件有限公司" in logged_in(nanjing_staff).get("/cases/hotline/employers/",
+                                                        {"employer_name": "软件"}).content.decode()
+
+
 def test_overdue_board_page(file_ticket, city_staff):
     ticket = file_ticket()
     Ticket.objects.filter(pk=ticket.pk).update(step_due_on=datetime.date(2026, 1, 5))
