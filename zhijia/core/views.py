@@ -40,6 +40,8 @@ def page(view):
 def require_allowed(user, policy, action: str) -> None:
     """Refuse a whole page to users the policy never lets do `action` (e.g. workers on staff pages)."""
     if not policy.allows(user, action):
+        if user.is_authenticated and grants_for(user):  # union staff, but not in a role that does this
+            raise PermissionDenied("您在工会中的职务无权使用此页面（部分功能仅限上级工会或工会主席）")
         raise PermissionDenied("此页面仅限工会工作人员使用")
 
 

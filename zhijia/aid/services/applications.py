@@ -343,7 +343,7 @@ def application_decide(*, actor, application: Application, decision: str, reason
     if version is not None and version != application.version:
         raise Conflict(ErrorCode.STALE_VERSION, "该申请已被他人处理，请刷新后再操作", field="version")
     if decision not in (Decision.APPROVE, Decision.RETURN, Decision.REJECT):
-        raise ValidationFailed(ErrorCode.INVALID, "审核意见无效", field="decision")
+        raise ValidationFailed(ErrorCode.INVALID, "请选择审核意见：批准、退回修改或不予批准", field="decision")
     if decision != Decision.APPROVE:
         reason = clean_required(reason, field="reason", label="退回或不予批准的理由", max_length=500)
     before = application.audit_snapshot()

@@ -110,3 +110,11 @@ def test_audited_objects_read_in_chinese_not_as_model_object_n():
     for name in ("Referral", "Mediation", "WarningNote", "LegalAidApplication"):
         assert "object (" not in str(apps.get_model("cases", name)(pk=3))
     assert "object (" not in str(apps.get_model("accounts", "ApiToken")(pk=3))
+
+
+def test_a_page_refused_to_union_staff_says_it_is_their_role_not_that_they_are_not_staff(client, tree, officer,
+                                                                                         worker):
+    refused = as_user(client, officer).get("/aid/staff/campaigns/new/")  # campaigns are created by upper staff
+    assert refused.status_code == 403 and "职务无权使用此页面" in refused.content.decode()
+    worker_refused = as_user(client, worker).get("/aid/staff/campaigns/new/").content.decode()
+    assert "此页面仅限工会工作人员使用" in worker_refused
