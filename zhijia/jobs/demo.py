@@ -304,7 +304,7 @@ def _fairs(unions: dict, vacancies: list[Vacancy], seekers: list[SeekerProfile],
     for seeker in (seekers[8], seekers[10], seekers[16], seekers[21], seekers[26]):
         services.fair_register(actor=city_staff, fair=upcoming, seeker=seeker)
     services.fair_create(
-        actor=city_staff, union=unions["WZ"], name="吴中区“直播带岗”线上招聘会", held_on=today - 40 * DAY, online=True,
+        actor=city_staff, union=unions["WZ"], name="吴中区“直播带岗”线上招聘会", held_on=today - 40 * DAY, online=True, past_ok=True,
         vacancies=[v for v in published if v.employer.name == "苏州恒泰精密电子有限公司"])
 
 

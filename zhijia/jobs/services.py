@@ -9,7 +9,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zhijia.core import audit
-from zhijia.core.errors import Conflict, ErrorCode, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from zhijia.core.errors import (
+    Conflict,
+    ErrorCode,
+    FieldChecks,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 from zhijia.core.geo import division_centre
 from zhijia.core.notify import notify
 from zhijia.core.pii import lookup_hash
@@ -457,13 +465,24 @@ def seeker_reveal(*, actor, seeker: SeekerProfile) -> dict:
 # Job fairs -----------------------------------------------------------------------------------------------------
 
 @transaction.atomic
-def fair_create(*, actor, union: Union, name: str, held_on: datetime.date, online: bool = False, place: str = "",
-                vacancies: list[Vacancy] = ()) -> JobFair:
+def fair_create(*, actor, union: Union, name: str, held_on: datetime.date | None, online: bool = False, place: str = "",
+                vacancies: list[Vacancy] = (), past_ok: bool = False) -> JobFair:
+    """A fair on a day to come; `past_ok` records one already held (history, the demo)."""
     fair_policy.require(actor, "manage", _Probe(union))
-    if not online and not place.strip():
-        raise ValidationFailed(ErrorCode.REQUIRED, "现场招聘会请填写地点", field="place")
-    fair = JobFair.objects.create(name=clean_required(name, field="name", label="名称", max_length=100), union=union,
-                                  province_id=union.province_id, online=online, held_on=held_on, place=place[:200])
+    checks = FieldChecks()
+    with checks:
+        name = clean_required(name, field="name", label="名称", max_length=100)
+    with checks:
+        if held_on is None:
+            raise ValidationFailed(ErrorCode.REQUIRED, "请填写举办日期，如 2026-12-01", field="held_on")
+        if held_on < timezone.localdate() and not past_ok:
+            raise ValidationFailed(ErrorCode.INVALID, "举办日期不能早于今天", field="held_on")
+    with checks:
+        if not online and not place.strip():
+            raise ValidationFailed(ErrorCode.REQUIRED, "现场招聘会请填写地点", field="place")
+    checks.raise_any()
+    fair = JobFair.objects.create(name=name, union=union, province_id=union.province_id, online=online,
+                                  held_on=held_on, place=place[:200])
     if vacancies:
         fair.vacancies.add(*vacancies)
         fair.employers.add(*{v.employer for v in vacancies})

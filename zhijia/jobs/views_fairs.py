@@ -102,14 +102,13 @@ def fair_new(request):
                   "held_on": post.get("held_on", "").strip(), "online": post.get("online") == "1",
                   "place": post.get("place", "").strip()}
         union = picker_choice(user, "jobs.fair_hosts", values["union"])
-        if union is None:
-            errors.add("union", "请选择主办工会")
-        held_on = None
         try:
             held_on = datetime.date.fromisoformat(values["held_on"])
         except ValueError:
-            errors.add("held_on", "请填写举办日期，如 2026-12-01")
-        if not errors:
+            held_on = None  # the service asks for it, beside the other fields' mistakes
+        if union is None:
+            errors.add("union", "请选择主办工会")
+        else:
             with errors.capture():
                 fair = services.fair_create(actor=user, union=union, name=values["name"], held_on=held_on,
                                             online=values["online"], place=values["place"])

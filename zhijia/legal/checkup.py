@@ -18,7 +18,7 @@ from django.db.models import Q
 from zhijia.core import audit
 from zhijia.core.errors import ErrorCode, PermissionDenied, ValidationFailed
 from zhijia.core.pdf import render_pdf
-from zhijia.core.validators import clean_credit_code, clean_division_code, clean_required
+from zhijia.core.validators import clean_credit_code, clean_division_code, clean_required, division_from_place
 
 from .models import Article, Checkup, RiskLevel
 
@@ -429,7 +429,7 @@ def _clean_enterprise(data: CheckupData) -> tuple[str, str, str]:
     return (
         clean_required(data.enterprise_name, field="enterprise_name", label="单位名称", max_length=100),
         clean_credit_code(data.credit_code),
-        clean_division_code(data.division_code),
+        clean_division_code(division_from_place(data.division_code)),
     )
 
 
@@ -440,7 +440,7 @@ def enterprise_problems(data: CheckupData) -> dict[str, str]:
         ("enterprise_name", lambda: clean_required(data.enterprise_name, field="enterprise_name", label="单位名称",
                                                    max_length=100)),
         ("credit_code", lambda: clean_credit_code(data.credit_code)),
-        ("division_code", lambda: clean_division_code(data.division_code)),
+        ("division_code", lambda: clean_division_code(division_from_place(data.division_code))),
     ]:
         try:
             check()

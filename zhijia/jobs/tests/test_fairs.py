@@ -135,7 +135,8 @@ def test_names_are_masked_for_staff_without_pii_rights_and_no_phone_leaves(
 def test_a_worker_sees_upcoming_fairs_registers_themself_and_prints_their_own_sheet(
         client, tree, chair, worker, other_worker, vacancies):
     fair = make_fair(chair, tree.grassroots, vacancies=[vacancies["fair_welder"], vacancies["cook"]])
-    past = make_fair(chair, tree.grassroots, name="去年的招聘会", held_on=TODAY - datetime.timedelta(days=30))
+    past = make_fair(chair, tree.grassroots, name="去年的招聘会", held_on=TODAY - datetime.timedelta(days=30),
+                     past_ok=True)
     mine = services.seeker_save(actor=worker, for_user=worker, union=tree.grassroots, data=SeekerData(
         name="王小明", phone="13900000001", occupations=["焊工"], skills=["二保焊"], level=2, expected_wage=6000,
         division_code="320508", start_date=TODAY))
@@ -175,7 +176,8 @@ def test_other_subtrees_get_404_on_everything_they_may_not_see(
         client, tree, chair, chair_b, nanjing_staff, vacancies, welder, post):
     fair = make_fair(chair, tree.grassroots, vacancies=[vacancies["fair_welder"]])
     services.fair_register(actor=chair, fair=fair, seeker=welder)
-    past = make_fair(chair, tree.grassroots, name="已结束的招聘会", held_on=TODAY - datetime.timedelta(days=1))
+    past = make_fair(chair, tree.grassroots, name="已结束的招聘会", held_on=TODAY - datetime.timedelta(days=1),
+                     past_ok=True)
 
     for user in (chair_b, nanjing_staff):
         other = login(type(client)(), user)
@@ -228,8 +230,12 @@ def test_staff_of_another_union_register_and_follow_the_seekers_they_serve(
 
 def test_the_fair_form_names_the_field_at_fault(client, tree, chair, worker):
     client = login(client, chair)
-    response = client.post("/jobs/fairs/new/", {"union": tree.grassroots.pk, "name": "招聘会", "held_on": ""})
+    response = client.post("/jobs/fairs/new/", {"union": tree.grassroots.pk, "name": "", "held_on": ""})
     assert response.status_code == 400 and response.context["errors"]["held_on"]
+    assert response.context["errors"]["name"] == "请填写名称"  # every mistake in one submit
+    response = client.post("/jobs/fairs/new/", {"union": tree.grassroots.pk, "name": "招聘会", "online": "1",
+                                                "held_on": (TODAY - datetime.timedelta(days=1)).isoformat()})
+    assert response.status_code == 400 and response.context["errors"]["held_on"] == "举办日期不能早于今天"
     response = client.post("/jobs/fairs/new/", {"union": tree.grassroots.pk, "name": "招聘会",
                                                 "held_on": IN_A_WEEK.isoformat(), "place": ""})
     assert response.status_code == 400 and response.context["errors"]["place"] == "现场招聘会请填写地点"
@@ -245,7 +251,7 @@ def test_the_fair_form_names_the_field_at_fault(client, tree, chair, worker):
 
 
 def test_a_fair_after_its_day_takes_no_registrations(client, tree, chair, vacancies, welder):
-    fair = make_fair(chair, tree.grassroots, held_on=TODAY - datetime.timedelta(days=1), online=True)
+    fair = make_fair(chair, tree.grassroots, held_on=TODAY - datetime.timedelta(days=1), online=True, past_ok=True)
     client = login(client, chair)
     response = client.post(f"/jobs/fairs/{fair.pk}/register/", {"seeker_id": welder.pk}, follow=True)
     assert "招聘会已结束" in response.content.decode()

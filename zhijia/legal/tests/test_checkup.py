@@ -236,6 +236,13 @@ def test_an_enterprise_fills_in_the_checkup_and_reads_its_report(rules_corpus, t
     assert "制发劳动法律监督文书" not in page, "a worker drafts no letters"
 
 
+def test_the_enterprise_place_may_be_typed_as_a_name(rules_corpus, tree, worker):
+    response = logged_in(worker).post("/legal/checkup/", form(division_code="苏州市姑苏区"))
+    assert response.status_code == 302 and Checkup.objects.get().division_code == "320508"
+    unknown = logged_in(worker).post("/legal/checkup/", form(division_code="火星"))
+    assert unknown.status_code in (400, 422) and "没有找到这个地区" in unknown.content.decode()
+
+
 def test_the_report_prints_as_a_pdf_with_the_enterprise_and_its_risks(rules_corpus, tree, worker, caplog):
     client = logged_in(worker)
     client.post("/legal/checkup/", form(q_insurance_waiver="yes"))
