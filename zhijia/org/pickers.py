@@ -77,7 +77,11 @@ def drilldown(user, purpose: str, union) -> Picker:
     roots = list(scope.filter(id__in={grant.union_id for grant in grants_for(user)})
                  .order_by("path").values_list("id", "name"))
     options = [(str(pk), name) for pk, name in roots]
-    if all(pk != union.pk for pk, _ in roots):
+    listed = {pk for pk, _ in roots}
+    parent = scope.filter(pk=union.parent_id).values_list("id", "name").first() if union.parent_id else None
+    if parent and parent[0] not in listed:  # one step back up, without starting again from the top
+        options.append((str(parent[0]), f"↑ {parent[1]}"))
+    if union.pk not in listed:
         options.append((str(union.pk), union.name))
     children = list(scope.filter(parent=union).order_by("name").values_list("id", "name")[: SHOWN + 1])
     options += [(str(pk), f"　└ {name}") for pk, name in children[:SHOWN]]

@@ -139,6 +139,9 @@ def test_a_drilldown_lists_the_unions_below_and_searches_past_what_is_shown(show
     below = pickers.drilldown(city_staff, "aid.report", tree.county)  # the root, the union shown, its children
     assert [value for value, _ in below.options] == [
         str(tree.city.pk), str(tree.county.pk), str(tree.regional.pk), str(tree.grassroots.pk)]
+    deeper = pickers.drilldown(city_staff, "aid.report", tree.grassroots)  # the parent, to step back up
+    assert deeper.options == [(str(tree.city.pk), tree.city.name), (str(tree.county.pk), f"↑ {tree.county.name}"),
+                              (str(tree.grassroots.pk), tree.grassroots.name)]
     make_union("苏州第三纺织有限公司工会", Kind.ENTERPRISE, Level.GRASSROOTS, tree.county, "320508")
     crowded = pickers.drilldown(city_staff, "aid.report", tree.county)
     assert len(crowded.options) == 4 and crowded.search_url == URL.format("aid.report")
