@@ -10,7 +10,7 @@ from zhijia.core import audit
 
 from .models import Ticket
 
-COLUMNS = ["工单号", "状态", "诉求类型", "问题类别", "来源", "复杂程度", "用人单位", "所在地区", "涉及人数",
+COLUMNS = ["工单号", "状态", "诉求类型", "问题类别", "来源", "复杂程度", "用人单位", "所在地区", "行政区划代码", "涉及人数",
            "诉求人", "联系电话", "承办工会", "本环节期限", "办结期限", "满意度", "受理时间", "办结时间"]
 MAX_ROWS = 100_000
 
@@ -19,7 +19,8 @@ def _row(ticket: Ticket) -> list:
     local = timezone.localtime
     return [
         ticket.number, ticket.get_status_display(), ticket.get_type_display(), ticket.get_topic_display(),
-        ticket.get_channel_display(), ticket.get_complexity_display(), ticket.employer_name, ticket.division_code,
+        ticket.get_channel_display(), ticket.get_complexity_display(), ticket.employer_name, ticket.division_name,
+        ticket.division_code,
         ticket.workers_affected, ticket.masked_name, ticket.masked_phone, ticket.union.name,
         ticket.step_due_on.isoformat() if ticket.step_due_on else "", ticket.due_on.isoformat() if ticket.due_on else "",
         ticket.get_rating_display() if ticket.rating else "", local(ticket.created_at).strftime("%Y-%m-%d %H:%M"),

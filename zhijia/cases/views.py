@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
@@ -462,7 +463,9 @@ def hotline(request):
             if ticket.status == TicketStatus.ARCHIVED:
                 messages.success(request, f"工单 {ticket.number} 已当场答复办结")
             else:
-                messages.success(request, f"工单 {ticket.number} 已受理，分派至{ticket.union.name}")
+                messages.success(request, format_html('工单 <a href="{}">{}</a> 已受理，分派至{}',
+                                                      reverse("cases:staff_detail", args=[ticket.number]),
+                                                      ticket.number, ticket.union.name))
             return redirect("cases:hotline")
     employer_attrs = mark_safe(
         f'hx-get="{reverse("cases:employer_search")}" hx-trigger="input changed delay:300ms" '

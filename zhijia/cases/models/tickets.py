@@ -160,6 +160,13 @@ class Ticket(models.Model):
         return f"{self.number} {self.get_type_display()}·{self.get_topic_display()}"
 
     @property
+    def division_name(self) -> str:
+        """江苏省苏州市姑苏区 for 320508 ("" for a code the table lacks)."""
+        from zhijia.core.validators import division_name
+
+        return division_name(self.division_code)
+
+    @property
     def masked_phone(self) -> str:
         return mask_phone(self.complainant_phone or "")
 

@@ -163,6 +163,13 @@ def test_hotline_console_answers_a_consult_on_the_spot(pages, city_staff):
     assert ticket.channel == "hotline" and ticket.status == TicketStatus.ARCHIVED
 
 
+def test_the_hotline_links_the_ticket_it_just_filed(tree, calendar, city_staff):
+    post = {**FORM, "complainant_phone": "13912345678"}
+    page = logged_in(city_staff).post("/cases/hotline/", post, follow=True).content.decode()
+    number = Ticket.objects.get().number
+    assert f'工单 <a href="/cases/staff/{number}/">{number}</a> 已受理' in page
+
+
 def test_hotline_employer_search(file_ticket, city_staff):
     file_ticket(employer_name="吴中精密制造厂", division_code="320506")
     body = logged_in(city_staff).get("/cases/hotline/employers/", {"employer_name": "吴中"}).content.decode()
@@ -228,7 +235,9 @@ def test_export_masks_the_complainant_and_is_audited(file_ticket, city_staff, na
     response = logged_in(city_staff).get("/cases/staff/export.xlsx", {"status": "assigned"})
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[1][0] == ticket.number and rows[1][9] == "王**" and rows[1][10] == "139****5678"
+    row = dict(zip(rows[0], rows[1]))
+    assert row["工单号"] == ticket.number and row["诉求人"] == "王**" and row["联系电话"] == "139****5678"
+    assert (row["所在地区"], row["行政区划代码"]) == ("江苏省苏州市姑苏区", "320508")
     assert "13912345678" not in str(rows) and ticket.description not in str(rows)
     assert AuditLog.objects.filter(action="ticket.export", actor=city_staff, after__rows=1).exists()
     other = logged_in(nanjing_staff).get("/cases/staff/export.xlsx")
