@@ -18,6 +18,7 @@ from zhijia.core import audit, notify
 from zhijia.core.errors import Conflict, ErrorCode, FieldChecks, InvalidTransition, NotFound, ValidationFailed
 from zhijia.core.pii import lookup_hash
 from zhijia.core.validators import (
+    clean_contact_phone,
     clean_credit_code,
     clean_division_code,
     clean_phone,
@@ -129,9 +130,9 @@ class TicketData:
     complexity: str = Complexity.ORDINARY
 
 
-def clean_ticket(data: TicketData) -> TicketData:
+def clean_ticket(data: TicketData, *, landline_ok: bool = False) -> TicketData:
     """Validate and normalize every field; raises ValidationFailed naming the bad field (InvalidFields when
-    several are bad, so a form shows them all at once)."""
+    several are bad, so a form shows them all at once). `landline_ok`: staff taking a call may log a 座机."""
     checks = FieldChecks()
     with checks:
         if data.type not in TicketType.values:
@@ -146,7 +147,8 @@ def clean_ticket(data: TicketData) -> TicketData:
         data.complainant_name = clean_required(data.complainant_name, field="complainant_name", label="诉求人姓名",
                                                max_length=50)
     with checks:
-        data.complainant_phone = clean_phone(data.complainant_phone, field="complainant_phone")
+        clean = clean_contact_phone if landline_ok else clean_phone
+        data.complainant_phone = clean(data.complainant_phone, field="complainant_phone")
     with checks:
         data.employer_name = clean_required(data.employer_name, field="employer_name", label="用人单位名称",
                                             max_length=100)
@@ -247,10 +249,10 @@ def ticket_create(
     """
     if channel not in Channel.values:
         raise ValidationFailed(ErrorCode.INVALID, "来源渠道无效", field="channel")
-    data = clean_ticket(data)
     answer = (answer or "").strip()
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     is_staff_intake = authenticated and ticket_policy.allows(actor, "intake")
+    data = clean_ticket(data, landline_ok=is_staff_intake)
     if answer and data.type != TicketType.CONSULT:
         raise ValidationFailed(ErrorCode.INVALID, "只有咨询类诉求可以当场答复办结", field="answer")
     if answer and not is_staff_intake:

@@ -170,6 +170,13 @@ def test_the_hotline_links_the_ticket_it_just_filed(tree, calendar, city_staff):
     assert f'工单 <a href="/cases/staff/{number}/">{number}</a> 已受理' in page
 
 
+def test_the_hotline_logs_a_landline_caller_but_a_worker_gives_a_mobile(tree, calendar, city_staff, worker):
+    response = logged_in(city_staff).post("/cases/hotline/", {**FORM, "complainant_phone": "0512 65123456"})
+    assert response.status_code == 302 and Ticket.objects.get().complainant_phone == "0512-65123456"
+    refused = logged_in(worker).post("/cases/new/", {**FORM, "complainant_phone": "0512-65123456"})
+    assert refused.status_code == 422 and "手机号码" in refused.context["errors"]["complainant_phone"]
+
+
 def test_hotline_employer_search(file_ticket, city_staff):
     file_ticket(employer_name="吴中精密制造厂", division_code="320506")
     body = logged_in(city_staff).get("/cases/hotline/employers/", {"employer_name": "吴中"}).content.decode()

@@ -7,6 +7,7 @@ from stdnum.cn import ric
 from zhijia.core.errors import ErrorCode, ValidationFailed
 from zhijia.core.generators import fake_credit_code, fake_id_number, fake_phone
 from zhijia.core.validators import (
+    clean_contact_phone,
     clean_credit_code,
     clean_division_code,
     clean_id_number,
@@ -214,3 +215,18 @@ def test_a_place_not_found_or_ambiguous_asks_for_more():
     with pytest.raises(ValidationFailed) as ambiguous:
         division_from_place("鼓楼区")  # 南京、福州、徐州、开封 each have one
     assert "请写上省市" in ambiguous.value.message
+
+
+@pytest.mark.parametrize(("typed", "stored"), [
+    ("0512-65123456", "0512-65123456"), ("051265123456", "0512-65123456"), ("(010)62345678", "010-62345678"),
+    ("139 1234 5678", "13912345678"),
+])
+def test_a_contact_phone_may_be_a_landline_with_its_area_code(typed, stored):
+    assert clean_contact_phone(typed) == stored
+
+
+@pytest.mark.parametrize("typed", ["65123456", "0512-123", "12345678901", "abc"])
+def test_a_contact_phone_without_an_area_code_or_malformed_is_refused(typed):
+    with pytest.raises(ValidationFailed) as refused:
+        clean_contact_phone(typed, field="complainant_phone")
+    assert refused.value.field == "complainant_phone" and "区号" in refused.value.message
