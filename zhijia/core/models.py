@@ -45,6 +45,24 @@ class AuditLog(models.Model):
 
         return ACTIONS.get(self.action, self.action)
 
+    @property
+    def detail(self) -> str:
+        """What tells two entries of one action apart on the audit page: which personal field was revealed,
+        whether an export carried full 身份证号/手机号, how many rows it held."""
+        after = self.after if isinstance(self.after, dict) else {}
+        parts = []
+        if after.get("field") in PII_FIELD_LABELS:
+            parts.append(f"查看{PII_FIELD_LABELS[after['field']]}")
+        if "full_pii" in after:
+            parts.append("含完整身份证号和手机号" if after["full_pii"] else "已脱敏")
+        if isinstance(after.get("rows"), int):
+            parts.append(f"{after['rows']} 行")
+        return "，".join(parts)
+
+
+PII_FIELD_LABELS = {"id_number": "身份证号", "phone": "手机号", "complainant_phone": "联系电话",
+                    "bank_account": "银行账号"}
+
 
 class CalendarDayKind(models.TextChoices):
     HOLIDAY = "holiday", "法定节假日（休息）"

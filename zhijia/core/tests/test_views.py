@@ -118,3 +118,16 @@ def test_a_page_refused_to_union_staff_says_it_is_their_role_not_that_they_are_n
     assert refused.status_code == 403 and "职务无权使用此页面" in refused.content.decode()
     worker_refused = as_user(client, worker).get("/aid/staff/campaigns/new/").content.decode()
     assert "此页面仅限工会工作人员使用" in worker_refused
+
+
+def test_the_audit_page_says_which_field_was_revealed_and_whether_an_export_was_full(client, tree, chair, person):
+    from zhijia.members.exports import member_export
+
+    member = services.member_create(actor=chair, union=tree.grassroots, data=person())
+    services.member_reveal_pii(actor=chair, member=member, field="id_number")
+    services.member_reveal_pii(actor=chair, member=member, field="phone")
+    member_export(actor=chair, union=tree.grassroots, full_pii=True).file.close()
+    member_export(actor=chair, union=tree.grassroots).file.close()
+    page = as_user(client, chair).get(reverse("core:audit_list")).content.decode()
+    for detail in ("查看身份证号", "查看手机号", "含完整身份证号和手机号，1 行", "已脱敏，1 行"):
+        assert f'<div class="muted small">{detail}</div>' in page, detail
