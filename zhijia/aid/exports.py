@@ -3,6 +3,7 @@ list masked for staff, and the public notice list (names partly masked, never �
 
 import csv
 import io
+from decimal import Decimal, InvalidOperation
 
 import xlsxwriter
 from django.utils import timezone
@@ -84,14 +85,24 @@ def notice_files(union):
         .select_related("union").order_by("notice_end", "id")
 
 
+def as_number(value):
+    """A figure kept as text ("333.33" in JSON) as a number a spreadsheet can sum; anything else unchanged."""
+    try:
+        return float(Decimal(str(value)))
+    except (InvalidOperation, ValueError):
+        return value
+
+
 def notice_xlsx(rows: list[list], *, title: str) -> bytes:
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     sheet = book.add_worksheet("公示名单")
     sheet.write(0, 0, title, book.add_format({"bold": True, "font_size": 14}))
     sheet.write_row(1, 0, NOTICE_COLUMNS, book.add_format({"bold": True}))
+    money = book.add_format({"num_format": "0.00"})
     for row_number, row in enumerate(rows, start=2):
-        sheet.write_row(row_number, 0, row)
+        sheet.write_row(row_number, 0, row[:-1])
+        sheet.write(row_number, len(row) - 1, as_number(row[-1]), money)  # 金额: a number Excel can total
     sheet.write(len(rows) + 3, 0, f"生成时间：{timezone.localtime():%Y-%m-%d %H:%M}")
     sheet.set_column(2, 3, 30)
     book.close()

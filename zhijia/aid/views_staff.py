@@ -130,7 +130,7 @@ def _export_row(file: HardshipFile) -> list:
     causes = "、".join(Cause(c).label for c in file.causes if c in Cause.values)
     return [
         file.number, mask_name(file.name), file.union.name, file.get_category_display(), causes,
-        file.get_status_display(), measures.get("size", ""), measures.get("per_capita_monthly", ""),
+        file.get_status_display(), measures.get("size", ""), exports.as_number(measures.get("per_capita_monthly", "")),
         "是" if file.review_due else "", file.last_reviewed_on.isoformat() if file.last_reviewed_on else "",
         timezone.localtime(file.created_at).strftime("%Y-%m-%d"),
         timezone.localtime(file.approved_at).strftime("%Y-%m-%d") if file.approved_at else "",

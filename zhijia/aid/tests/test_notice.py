@@ -118,6 +118,11 @@ def test_the_campaign_workbook_has_the_same_masked_rows(client, approved, tuitio
     assert "张*明" in text and "欧**华" in text and tuition.name in text
     for secret in secrets_of(first) + secrets_of(second):
         assert secret not in text, secret
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    amounts = [row[4] for row in sheet.iter_rows(min_row=3, values_only=True) if isinstance(row[0], int)]
+    assert amounts and all(isinstance(amount, (int, float)) for amount in amounts)  # numbers Excel totals, not text
 
 
 def test_campaigns_without_approvals_and_mutual_aid_claims_are_not_published(client, approved, relief, mutual,

@@ -109,6 +109,7 @@ def test_files_export_is_masked_and_audited(pages, make_file, chair, chair_b):
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = [[cell for cell in row] for row in sheet.iter_rows(values_only=True)]
     assert rows[1][:4] == [file.number, "陈*国", "苏州精工机械有限公司工会", "深度困难"]
+    assert rows[1][7] == 666.67  # 人均月收入 as a number, not the text "666.67"
     flat = " ".join(str(cell) for row in rows for cell in row)
     assert file.household.first().id_number not in flat and "6222020200112233445" not in flat
     entry = AuditLog.objects.get(action="aid.file_export")
