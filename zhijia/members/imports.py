@@ -557,7 +557,10 @@ def validate_row(
         try:
             clean_person(data, today=today)
         except ValidationFailed as exc:
-            errors.append(RowError(row_no, FIELD_HEADERS.get(exc.field, exc.field or ""), str(exc.code), exc.message))
+            for error in getattr(exc, "errors", None) or [exc]:  # every bad cell of the row, not only the first
+                if not any(e.column == FIELD_HEADERS.get(error.field, error.field or "") for e in errors):
+                    errors.append(RowError(row_no, FIELD_HEADERS.get(error.field, error.field or ""),
+                                           str(error.code), error.message))
     if errors:
         errors.sort(key=lambda error: HEADERS.index(error.column) if error.column in HEADERS else len(HEADERS))
         return errors

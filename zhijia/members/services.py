@@ -8,7 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from zhijia.core import audit
-from zhijia.core.errors import Conflict, ErrorCode, InvalidTransition, ValidationFailed
+from zhijia.core.errors import Conflict, ErrorCode, FieldChecks, InvalidTransition, ValidationFailed
 from zhijia.core.pii import lookup_hash
 from zhijia.core.validators import (
     clean_id_number,
@@ -73,18 +73,25 @@ def age_on(birth: datetime.date, day: datetime.date) -> int:
 
 
 def clean_person(data: PersonData, *, today: datetime.date | None = None) -> PersonData:
-    """Validate and normalize; raises ValidationFailed naming the first bad field."""
+    """Validate and normalize; raises ValidationFailed naming the bad field (InvalidFields when several are)."""
     today = today or timezone.localdate()
-    data.name = clean_required(data.name, field="name", label="姓名", max_length=50)
-    data.id_number = clean_id_number(data.id_number, today=today)
-    if age_on(id_number_birth_date(data.id_number), today) < MIN_MEMBER_AGE:
-        raise ValidationFailed(ErrorCode.UNDERAGE, "未满16周岁，不能加入工会", field="id_number")
-    data.phone = clean_phone(data.phone)
+    checks = FieldChecks()
+    with checks:
+        data.name = clean_required(data.name, field="name", label="姓名", max_length=50)
+    with checks:
+        data.id_number = clean_id_number(data.id_number, today=today)
+        if age_on(id_number_birth_date(data.id_number), today) < MIN_MEMBER_AGE:
+            raise ValidationFailed(ErrorCode.UNDERAGE, "未满16周岁，不能加入工会", field="id_number")
+    with checks:
+        data.phone = clean_phone(data.phone)
     data.employer = (data.employer or "").strip()[:100]
-    if data.new_form_type and data.new_form_type not in NewFormType.values:
-        raise ValidationFailed(ErrorCode.INVALID, "新就业形态类型无效", field="new_form_type")
-    if data.joined_on and data.joined_on > today:
-        raise ValidationFailed(ErrorCode.INVALID_DATE, "入会日期不能晚于今天", field="joined_on")
+    with checks:
+        if data.new_form_type and data.new_form_type not in NewFormType.values:
+            raise ValidationFailed(ErrorCode.INVALID, "新就业形态类型无效", field="new_form_type")
+    with checks:
+        if data.joined_on and data.joined_on > today:
+            raise ValidationFailed(ErrorCode.INVALID_DATE, "入会日期不能晚于今天", field="joined_on")
+    checks.raise_any()
     return data
 
 

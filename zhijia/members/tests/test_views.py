@@ -395,6 +395,15 @@ def test_staff_creates_a_member_in_a_union_in_scope(client, tree, county_staff, 
     assert Member.objects.get(name="郑伟").union == tree.grassroots
 
 
+def test_member_create_names_every_bad_field_at_once(client, tree, county_staff, person):
+    data = person()
+    response = as_user(client, county_staff).post(reverse("members:member_create"), {
+        "union": tree.grassroots.pk, "name": "", "id_number": data.id_number[:-1] + "0", "phone": "1391234567"})
+    assert response.status_code == 400
+    assert {"name", "id_number", "phone"} <= set(response.context["errors"])
+    assert not Member.objects.exists()
+
+
 def test_member_create_refuses_a_union_out_of_scope(client, tree, county_staff, person):
     data = person()
     response = as_user(client, county_staff).post(
