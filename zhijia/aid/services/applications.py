@@ -4,7 +4,7 @@ level, send-back and resubmission, and final approval, which reserves the budget
 import datetime
 import uuid
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -50,9 +50,9 @@ Decision = ReviewDecision.Decision
 class CampaignData:
     name: str
     kind: str
-    year: int
-    starts_on: datetime.date
-    ends_on: datetime.date
+    year: int | str
+    starts_on: datetime.date | str
+    ends_on: datetime.date | str
     budget: Decimal | str
     review_levels: list[int]
     groups: list[str] = field(default_factory=list)
@@ -82,51 +82,110 @@ def _levels_for(union: Union, levels: list[int]) -> list[int]:
     return cleaned
 
 
+def _clean_date(value, *, field: str, label: str) -> datetime.date | None:
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value or "").strip()
+    if not text:
+        raise ValidationFailed(ErrorCode.REQUIRED, f"请填写{label}", field=field)
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise ValidationFailed(ErrorCode.INVALID_DATE, f"{label}格式应为 年-月-日，如 2026-11-01", field=field) from None
+
+
+def _clean_ratio(value) -> Decimal:
+    text = str(value if value is not None else "").strip() or "0"
+    try:
+        ratio = Decimal(text)
+    except InvalidOperation:
+        ratio = None
+    if ratio is None or not ratio.is_finite():
+        raise ValidationFailed(ErrorCode.INVALID, "给付比例应为 0 到 1 之间的小数，如 0.5", field="payout_ratio")
+    if not Decimal(0) < ratio <= Decimal(1):
+        raise ValidationFailed(ErrorCode.INVALID, "给付比例应在 0 到 1 之间", field="payout_ratio")
+    return ratio
+
+
+def _clean_grant_table(table: dict) -> dict:
+    cleaned = {}
+    for level, row in (table or {}).items():
+        if level not in SchoolLevel.values or not isinstance(row, dict):
+            raise ValidationFailed(ErrorCode.INVALID, f"助学金标准中的层次 {level} 无效", field="grant_table")
+        cleaned[level] = {}
+        for key in ("file", "no_file"):
+            amount = parse_money(row.get(key, 0), field="grant_table", label="助学金标准")
+            cleaned[level][key] = int(amount) if amount == amount.to_integral_value() else str(amount)
+    if not cleaned:
+        raise ValidationFailed(ErrorCode.REQUIRED, "请设置助学金标准", field="grant_table")
+    return cleaned
+
+
 @transaction.atomic
 def campaign_create(*, actor, union: Union, data: CampaignData) -> Campaign:
+    """A campaign for the union's subtree. Every field is checked and every mistake reported at once
+    (InvalidFields); dates, the year and figures may come as typed text."""
     campaign_policy.require(actor, "manage", _UnionProbe(union))
-    name = clean_required(data.name, field="name", label="活动名称", max_length=100)
-    if data.kind not in CampaignKind.values:
-        raise ValidationFailed(ErrorCode.INVALID, "活动类型无效", field="kind")
-    if data.ends_on < data.starts_on:
-        raise ValidationFailed(ErrorCode.INVALID, "截止日期不能早于开始日期", field="ends_on")
-    budget = parse_money(data.budget, field="budget", label="预算")
-    if budget <= 0:
-        raise ValidationFailed(ErrorCode.INVALID, "预算应大于零", field="budget")
-    unknown = [g for g in data.groups if g not in Group.values]
-    if unknown:
-        raise ValidationFailed(ErrorCode.INVALID, f"帮扶对象无效：{'、'.join(unknown)}", field="groups")
-    campaign = Campaign(
-        name=name, kind=data.kind, union=union, province_id=union.province_id, year=data.year,
-        starts_on=data.starts_on, ends_on=data.ends_on, budget=budget, description=data.description,
-        review_levels=_levels_for(union, data.review_levels), groups=list(data.groups),
-        standard_amount=parse_money(data.standard_amount, field="standard_amount", label="每户标准"),
-        premium=parse_money(data.premium, field="premium", label="保费"),
-        deductible=parse_money(data.deductible, field="deductible", label="起付线"),
-        annual_cap=parse_money(data.annual_cap, field="annual_cap", label="年度给付上限"),
-        payout_ratio=Decimal(str(data.payout_ratio or 0)),
-        grant_table=data.grant_table or {}, age_limits=data.age_limits or {},
+    checks = FieldChecks()
+    cleaned: dict = {}
+
+    def check(key: str, function, *args, **kwargs) -> None:
+        with checks:
+            cleaned[key] = function(*args, **kwargs)
+
+    check("name", clean_required, data.name, field="name", label="活动名称", max_length=100)
+    with checks:
+        if data.kind not in CampaignKind.values:
+            raise ValidationFailed(ErrorCode.INVALID, "活动类型无效", field="kind")
+    with checks:
+        year = str(data.year or "").strip()
+        if not year.isdigit() or not 2000 <= int(year) <= 2100:
+            raise ValidationFailed(ErrorCode.INVALID, "请填写年度，如 2026", field="year")
+        cleaned["year"] = int(year)
+    check("starts_on", _clean_date, data.starts_on, field="starts_on", label="开始日期")
+    check("ends_on", _clean_date, data.ends_on, field="ends_on", label="截止日期")
+    with checks:
+        if "starts_on" in cleaned and "ends_on" in cleaned and cleaned["ends_on"] < cleaned["starts_on"]:
+            raise ValidationFailed(ErrorCode.INVALID, "截止日期不能早于开始日期", field="ends_on")
+    with checks:
+        cleaned["budget"] = parse_money(data.budget, field="budget", label="预算")
+        if cleaned["budget"] <= 0:
+            raise ValidationFailed(ErrorCode.INVALID, "预算应大于零", field="budget")
+    check("review_levels", _levels_for, union, data.review_levels)
+    with checks:
+        unknown = [g for g in data.groups if g not in Group.values]
+        if unknown:
+            raise ValidationFailed(ErrorCode.INVALID, f"帮扶对象无效：{'、'.join(unknown)}", field="groups")
+        if data.kind == CampaignKind.RELIEF and not data.groups:
+            raise ValidationFailed(ErrorCode.REQUIRED, "请选择帮扶对象", field="groups")
+    cleaned.update(standard_amount=Decimal(0), premium=Decimal(0), deductible=Decimal(0), annual_cap=Decimal(0),
+                   payout_ratio=Decimal(0), grant_table={})
+    if data.kind == CampaignKind.RELIEF:
+        with checks:
+            cleaned["standard_amount"] = parse_money(data.standard_amount, field="standard_amount", label="每户标准")
+            if cleaned["standard_amount"] <= 0:
+                raise ValidationFailed(ErrorCode.INVALID, "请设置每户帮扶标准", field="standard_amount")
+    elif data.kind == CampaignKind.TUITION:
+        check("grant_table", _clean_grant_table, data.grant_table)
+    elif data.kind == CampaignKind.MUTUAL:
+        check("premium", parse_money, data.premium, field="premium", label="保费")
+        check("deductible", parse_money, data.deductible, field="deductible", label="起付线")
+        check("payout_ratio", _clean_ratio, data.payout_ratio)
+        with checks:
+            cleaned["annual_cap"] = parse_money(data.annual_cap, field="annual_cap", label="年度给付上限")
+            if cleaned["annual_cap"] <= 0:
+                raise ValidationFailed(ErrorCode.INVALID, "请设置年度给付上限", field="annual_cap")
+    checks.raise_any()
+    campaign = Campaign.objects.create(
+        name=cleaned["name"], kind=data.kind, union=union, province_id=union.province_id, year=cleaned["year"],
+        starts_on=cleaned["starts_on"], ends_on=cleaned["ends_on"], budget=cleaned["budget"],
+        description=data.description, review_levels=cleaned["review_levels"], groups=list(data.groups),
+        standard_amount=cleaned["standard_amount"], premium=cleaned["premium"], deductible=cleaned["deductible"],
+        annual_cap=cleaned["annual_cap"], payout_ratio=cleaned["payout_ratio"], grant_table=cleaned["grant_table"],
+        age_limits=data.age_limits or {},
     )
-    if data.kind == CampaignKind.RELIEF and campaign.standard_amount <= 0:
-        raise ValidationFailed(ErrorCode.INVALID, "请设置每户帮扶标准", field="standard_amount")
-    if data.kind == CampaignKind.RELIEF and not campaign.groups:
-        raise ValidationFailed(ErrorCode.REQUIRED, "请选择帮扶对象", field="groups")
-    if data.kind == CampaignKind.TUITION:
-        for level, row in campaign.grant_table.items():
-            if level not in SchoolLevel.values or not isinstance(row, dict):
-                raise ValidationFailed(ErrorCode.INVALID, f"助学金标准中的层次 {level} 无效", field="grant_table")
-            for key in ("file", "no_file"):
-                if Decimal(str(row.get(key, 0))) < 0:
-                    raise ValidationFailed(ErrorCode.INVALID, "助学金标准不能为负数", field="grant_table")
-        if not campaign.grant_table:
-            raise ValidationFailed(ErrorCode.REQUIRED, "请设置助学金标准", field="grant_table")
-    if data.kind == CampaignKind.MUTUAL:
-        if not Decimal(0) < campaign.payout_ratio <= Decimal(1):
-            raise ValidationFailed(ErrorCode.INVALID, "给付比例应在 0 到 1 之间", field="payout_ratio")
-        if campaign.annual_cap <= 0:
-            raise ValidationFailed(ErrorCode.INVALID, "请设置年度给付上限", field="annual_cap")
-    campaign.save()
-    audit.record(actor=actor, action="aid.campaign_create", obj=campaign, after={"name": name, "budget": str(budget)})
+    audit.record(actor=actor, action="aid.campaign_create", obj=campaign,
+                 after={"name": campaign.name, "budget": str(campaign.budget)})
     return campaign
 
 

@@ -363,12 +363,21 @@ def test_tuition_and_mutual_campaigns_take_their_own_fields(pages, city_staff):
     assert (mutual.premium, mutual.payout_ratio, mutual.annual_cap) == (Decimal(30), Decimal("0.5"), Decimal(20000))
 
 
+def test_an_empty_campaign_form_names_every_missing_field_at_once(pages, city_staff):
+    response = logged_in(city_staff).post("/aid/staff/campaigns/new/", {"union": str(pages.city.pk), "kind": "relief"})
+    assert response.status_code == 422
+    errors = response.context["errors"]
+    assert errors["name"] == "请填写活动名称" and errors["starts_on"] == "请填写开始日期"
+    assert {"year", "ends_on", "budget", "review_levels", "groups", "standard_amount"} <= set(errors)
+    assert Campaign.objects.count() == 0
+
+
 @pytest.mark.parametrize(("overrides", "message"), [
     ({"kind": "tuition", "grant_bachelor_file": "-5000"}, "助学金标准不能为负数"),
     ({"review_levels": []}, "请设置至少一个审核层级"),
     ({"budget": "-1"}, "预算不能为负数"),
     ({"ends_on": "2026-10-01"}, "截止日期不能早于开始日期"),
-    ({"starts_on": "明天"}, "请填写正确的日期"),
+    ({"starts_on": "明天"}, "开始日期格式应为 年-月-日"),
     ({"kind": "mutual", "payout_ratio": "五成", "annual_cap": "20000"}, "给付比例应为 0 到 1 之间的小数"),
     ({"kind": "mutual", "payout_ratio": "1.5", "annual_cap": "20000"}, "给付比例应在 0 到 1 之间"),
     ({"union": "999999"}, "请选择主办工会"),
