@@ -312,8 +312,9 @@ def _clean_seeker(data: SeekerData) -> dict:
 def seeker_save(*, actor, data: SeekerData, union: Union | None = None, profile: SeekerProfile | None = None,
                 for_user=None) -> SeekerProfile:
     """Create or update a job-seeker profile: a worker their own (union = their member union, or the union they
-    choose), or a union officer on someone's behalf (`registered_by`)."""
-    fields = _clean_seeker(data)
+    choose), or a union officer on someone's behalf (`registered_by`). Saving means looking for work: a seeker
+    marked hired is 求职中 again."""
+    fields = {**_clean_seeker(data), "active": True}
     if profile is not None:
         profile = SeekerProfile.objects.select_for_update().get(pk=profile.pk)
         seeker_policy.require(actor, "update", profile)
@@ -378,12 +379,22 @@ def outcome_record(*, actor, seeker: SeekerProfile, vacancy: Vacancy, kind: str,
         status={OutcomeKind.INTERVIEWED: ReferralStatus.INTERVIEW, OutcomeKind.HIRED: ReferralStatus.HIRED,
                 OutcomeKind.DECLINED: ReferralStatus.DECLINED}.get(kind, ReferralStatus.SENT)
     ) if kind in EMPLOYER_OUTCOMES else None
+    if kind == OutcomeKind.HIRED:
+        _hired(seeker)
     audit.record(actor=actor, action="jobs.outcome", obj=vacancy, union=vacancy.union,
                  after={"seeker": seeker.pk, "kind": kind, "reason": reason})
     if kind == OutcomeKind.APPLIED:
         accounts = [a.user for a in vacancy.employer.accounts.select_related("user")]
         notify(accounts, "收到新的求职申请", f"{vacancy.title}：有求职者投递", f"/jobs/employer/vacancies/{vacancy.pk}/")
     return outcome
+
+
+def _hired(seeker: SeekerProfile) -> None:
+    """Hired: no longer 求职中, so matching stops offering the seeker (the index follows the save). The seeker or
+    their union turns it back on when they look again."""
+    if seeker.active:
+        seeker.active = False
+        seeker.save(update_fields=["active", "updated_at"])
 
 
 @transaction.atomic
@@ -424,6 +435,8 @@ def referral_respond(*, actor, referral: Referral, status: str, response: str = 
     if kind:
         Outcome.objects.create(seeker=referral.seeker, vacancy=referral.vacancy, kind=kind, reason=response[:200],
                                by_name=str(actor))
+    if kind == OutcomeKind.HIRED:
+        _hired(referral.seeker)
     audit.record(actor=actor, action="jobs.referral_respond", obj=referral, union=referral.union,
                  after={"status": status, "response": response})
     return referral

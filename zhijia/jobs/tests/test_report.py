@@ -72,7 +72,7 @@ def test_a_chair_sees_their_own_union_only(client, tree, chair, story):
     assert (groups["migrant"]["seekers"], groups["migrant"]["matched"]) == (1, 0)
     assert groups["flexible"]["seekers"] == 0  # union B's
     assert figures["priority_total"] == {"seekers": 3, "matched": 2, "referred": 1, "hired": 1}
-    assert figures["seekers"] == {"total": 4, "active": 4}
+    assert figures["seekers"] == {"total": 4, "active": 3}  # the hired welder is no longer 求职中
     outcomes = rows(figures, "outcomes")
     assert outcomes["applied"]["count"] == 1 and outcomes["hired"]["count"] == 1 and outcomes["declined"]["count"] == 0
     # the chair's grassroots union moderates no employer: no vacancies in its figures

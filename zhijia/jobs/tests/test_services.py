@@ -97,6 +97,23 @@ def test_applying_twice_is_one_application_and_hiring_is_the_employers(post, see
     assert list(Outcome.objects.values_list("kind", flat=True)) == ["applied", "hired"]
 
 
+def test_a_hired_seeker_stops_being_matched_until_their_profile_is_saved_again(post, seeker, officer,
+                                                                             employer_user):
+    from zhijia.jobs.services import SeekerData
+
+    vacancy, profile = post(), seeker()
+    assert [m.seeker.pk for m in selectors.matches_for_vacancy(vacancy=vacancy, k=5)] == [profile.pk]
+    referral = services.referral_create(actor=officer, seeker=profile, vacancy=vacancy)
+    services.referral_respond(actor=employer_user, referral=referral, status="hired", response="下周一入职")
+    profile.refresh_from_db()
+    assert not profile.active and selectors.matches_for_vacancy(vacancy=vacancy, k=5) == []
+    data = SeekerData(name="刘师傅", phone="13700001111", occupations=["电焊工"], skills=["二保焊"], level=2,
+                      expected_wage=6500, division_code="320508", start_date=TODAY, max_distance_km=15)
+    services.seeker_save(actor=officer, profile=profile, data=data)  # looking again
+    profile.refresh_from_db()
+    assert profile.active and [m.seeker.pk for m in selectors.matches_for_vacancy(vacancy=vacancy, k=5)] == [profile.pk]
+
+
 def test_referral_flow_and_the_priority_report(post, seeker, officer, employer_user, city_staff, chair_b):
     vacancy, profile = post(), seeker()
     referral = services.referral_create(actor=officer, seeker=profile, vacancy=vacancy, note="八年焊工经验")
