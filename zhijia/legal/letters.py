@@ -234,7 +234,7 @@ def letter_draft_from_ticket(*, actor, ticket, kind: str, union=None) -> Letter:
     received = timezone.localtime(ticket.created_at).date() if ticket.created_at else _today()
     affected = f"，涉及职工{ticket.workers_affected}人" if ticket.workers_affected > 1 else ""
     facts = (f"{_chinese_date(received)}，本会受理职工反映（工单号{ticket.number}{affected}），"
-             f"反映{ticket.employer_name}存在以下问题：\n{ticket.description.strip()}")
+             f"主要情况如下：\n{ticket.description.strip()}")
     return _new_letter(
         actor=actor, kind=kind, union=union, ticket=ticket, employer_name=ticket.employer_name,
         facts=facts, remedy=remedy, citations=quote(BASIS[kind] + cited, strict=False),

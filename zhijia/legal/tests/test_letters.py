@@ -69,6 +69,7 @@ def test_a_draft_from_a_ticket_states_the_facts_and_quotes_the_articles(ticket, 
     assert draft.status == LetterStatus.DRAFT and draft.union == tree.grassroots
     assert draft.issuer_name == "苏州精工机械有限公司工会" and draft.recipient == "苏州精工机械有限公司"
     assert "公司已经两个月没有发工资了，老板说资金周转困难" in draft.facts and ticket.number in draft.facts
+    assert "存在以下问题" not in draft.facts  # the letter's own lead says it; the facts must not say it again
     assert "王小明" not in draft.facts and "13912345678" not in draft.facts, "the employer must not learn who complained"
     cited = {(c["law"], c["label"]): c["text"] for c in draft.citations}
     assert ("劳动合同法", "第七十八条") in cited, "the union's right to supervise is always cited"
