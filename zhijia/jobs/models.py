@@ -194,7 +194,7 @@ class SeekerProfile(models.Model):
 class OutcomeKind(models.TextChoices):
     VIEWED = "viewed", "已查看"
     APPLIED = "applied", "已投递"
-    INTERVIEWED = "interviewed", "已面试"
+    INTERVIEWED = "interviewed", "安排面试"
     HIRED = "hired", "已录用"
     DECLINED = "declined", "未成功"
 

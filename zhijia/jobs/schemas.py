@@ -303,7 +303,7 @@ class DeclineIn(Schema):
 
 class OutcomeIn(Schema):
     seeker_id: int
-    kind: str = Field(description="interviewed 已面试 / hired 已录用 / declined 未成功（须填原因）")
+    kind: str = Field(description="interviewed 安排面试 / hired 已录用 / declined 未成功（须填原因）")
     reason: str = ""
 
 
