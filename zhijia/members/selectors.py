@@ -101,6 +101,12 @@ def transfer_get(*, actor, transfer_id: int) -> TransferRequest:
     )
 
 
+def import_job_list(*, actor):
+    """The imports of the unions the actor may see, newest first."""
+    return import_policy.scope(actor, "view", ImportJob.objects.select_related("union", "created_by")).order_by(
+        "-created_at", "-id")
+
+
 def import_job_get(*, actor, job_id: int) -> ImportJob:
     return import_policy.get_or_404(actor, "view", ImportJob.objects.select_related("union"), pk=job_id)
 

@@ -25,10 +25,11 @@ from .imports import (
 )
 from .models import ImportMode, MemberStatus
 from .permissions import member_policy
-from .selectors import import_job_get
+from .selectors import import_job_get, import_job_list
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_PER_PAGE = 50
+RECENT_JOBS = 10
 UNION_CHOICES_LIMIT = 500
 
 
@@ -94,6 +95,7 @@ def bulk_import(request):
         "values": values,
         "errors": errors,
         "max_mb": settings.IMPORT_MAX_UPLOAD_BYTES // (1024 * 1024),
+        "recent": import_job_list(actor=request.user)[:RECENT_JOBS],
     }
     return render(request, "members/bulk_import.html", context, status=status)
 

@@ -475,3 +475,12 @@ def test_a_row_with_several_problems_reports_each_column(client, tree, officer, 
         (2, "手机号码"), (2, "入会日期"), (2, "是否农民工"),
     ]
     assert body["error_count"] == 1
+
+
+def test_the_import_page_lists_recent_imports_within_reach(client, tree, officer, chair_b, person, on_commit):
+    client.force_login(officer)
+    job = upload(client, on_commit, tree.grassroots, xlsx([row(person())]), name="三月新会员.xlsx").json()
+    page = client.get(reverse("members:bulk_import")).content.decode()
+    assert "最近的导入" in page and f'href="/members/import/{job["id"]}/">三月新会员.xlsx</a>' in page
+    client.force_login(chair_b)  # another union's chair sees none of it
+    assert "三月新会员.xlsx" not in client.get(reverse("members:bulk_import")).content.decode()
