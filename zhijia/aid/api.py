@@ -31,6 +31,7 @@ from .schemas import (
     BulkApproveIn,
     BulkApproveOut,
     CampaignIn,
+    CampaignUpdateIn,
     CampaignOut,
     CampaignQuery,
     DecideIn,
@@ -290,6 +291,19 @@ def campaigns_open(request):
 @router.get("/campaigns/{int:campaign_id}", tags=CAMPAIGNS, response={200: CampaignOut, **ERRORS}, summary="帮扶活动详情")
 def campaign_detail(request, campaign_id: int):
     return _campaign(request, campaign_id)
+
+
+@router.patch("/campaigns/{int:campaign_id}", tags=CAMPAIGNS, response={200: CampaignOut, **ERRORS},
+              summary="修改帮扶活动（名称、截止日期、预算、说明）")
+def campaign_update(request, campaign_id: int, payload: CampaignUpdateIn):
+    return application_services.campaign_update(actor=request.auth, campaign=_campaign(request, campaign_id),
+                                                **payload.model_dump())
+
+
+@router.post("/campaigns/{int:campaign_id}/close", tags=CAMPAIGNS, response={200: CampaignOut, **ERRORS},
+             summary="结束帮扶活动（不再接受新申请）")
+def campaign_close(request, campaign_id: int):
+    return application_services.campaign_close(actor=request.auth, campaign=_campaign(request, campaign_id))
 
 
 # ---- Applications -------------------------------------------------------------------------------------------

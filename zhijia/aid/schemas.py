@@ -187,6 +187,13 @@ class FileRevealOut(Schema):
 # ---- Campaigns --------------------------------------------------------------------------------------------
 
 
+class CampaignUpdateIn(Schema):
+    name: str
+    ends_on: datetime.date = Field(description="截止日期（不早于开始日期）")
+    budget: Decimal = Field(description="预算（元），不少于已批准金额")
+    description: str = ""
+
+
 class CampaignIn(Schema):
     union_id: int = Field(description="主办工会")
     name: str

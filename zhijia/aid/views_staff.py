@@ -571,6 +571,14 @@ def _enroll_members(user, post) -> tuple[list, bool]:
 
 
 def _campaign_action(user, campaign: Campaign, post, action: str):
+    if action == "update":
+        applications.campaign_update(actor=user, campaign=campaign, name=post.get("name", ""),
+                                     ends_on=post.get("ends_on", ""), budget=post.get("budget", ""),
+                                     description=post.get("description", ""))
+        return None, "活动信息已修改"
+    if action == "close":
+        applications.campaign_close(actor=user, campaign=campaign)
+        return None, "活动已结束，不再接受新的申请；在审的申请仍可审核，已批准的照常发放"
     if action == "batch":
         batch = payments.batch_create(actor=user, campaign=campaign)
         return batch, f"已生成发放批次 {batch.number}：{batch.count} 笔，合计 {batch.total} 元"
@@ -603,7 +611,7 @@ def campaign_detail(request, campaign_id: int):
     require_allowed(request.user, campaign_policy, "view")
     campaign = selectors.campaign_get(actor=request.user, campaign_id=campaign_id)
     user = request.user
-    errors = FormErrors(fields=["campaign", "member_numbers", "member_ids"])
+    errors = FormErrors(fields=["campaign", "member_numbers", "member_ids", "name", "ends_on", "budget"])
     action = request.POST.get("action", "") if request.method == "POST" else ""
     if action:
         result, done = _run(errors, lambda: _campaign_action(user, campaign, request.POST, action))
@@ -635,6 +643,10 @@ def campaign_detail(request, campaign_id: int):
         "batches": selectors.batch_list(actor=user, campaign=campaign)[:50],
         "can_disburse": can_disburse,
         "can_enroll": can_enroll,
+        "can_manage": campaign.status != CampaignStatus.CLOSED and campaign_policy.can(user, "manage", campaign),
+        "edit": request.POST if action == "update" else {
+            "name": campaign.name, "ends_on": campaign.ends_on.isoformat(), "budget": campaign.budget,
+            "description": campaign.description},
         "errors": errors,
         "action": action,
         "values": request.POST if action else {},

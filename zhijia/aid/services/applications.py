@@ -36,7 +36,7 @@ from ..permissions import application_policy, campaign_policy, review_policy
 from .files import clean_bank_account, parse_money
 
 for _name, _label in [
-    ("aid.campaign_create", "创建帮扶活动"), ("aid.campaign_close", "结束帮扶活动"),
+    ("aid.campaign_create", "创建帮扶活动"), ("aid.campaign_update", "修改帮扶活动"), ("aid.campaign_close", "结束帮扶活动"),
     ("aid.application_submit", "提交帮扶申请"), ("aid.application_decide", "审核帮扶申请"),
     ("aid.application_resubmit", "重新提交帮扶申请"), ("aid.application_withdraw", "撤回帮扶申请"),
     ("aid.enroll", "医疗互助参保"),
@@ -186,6 +186,51 @@ def campaign_create(*, actor, union: Union, data: CampaignData) -> Campaign:
     )
     audit.record(actor=actor, action="aid.campaign_create", obj=campaign,
                  after={"name": campaign.name, "budget": str(campaign.budget)})
+    return campaign
+
+
+@transaction.atomic
+def campaign_update(*, actor, campaign: Campaign, name: str, ends_on, budget, description: str = "") -> Campaign:
+    """Correct a running campaign: its name, its closing date and its budget (never below what is already
+    approved). The kind, levels and standards stay: applications were made and reviewed under them."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    campaign_policy.require(actor, "manage", campaign)
+    if campaign.status == CampaignStatus.CLOSED:
+        raise InvalidTransition("活动已结束，不能再修改")
+    checks, cleaned = FieldChecks(), {}
+    with checks:
+        cleaned["name"] = clean_required(name, field="name", label="活动名称", max_length=100)
+    with checks:
+        cleaned["ends_on"] = _clean_date(ends_on, field="ends_on", label="截止日期")
+        if cleaned["ends_on"] < campaign.starts_on:
+            raise ValidationFailed(ErrorCode.INVALID, "截止日期不能早于开始日期", field="ends_on")
+    with checks:
+        cleaned["budget"] = parse_money(budget, field="budget", label="预算")
+        if cleaned["budget"] < campaign.committed:
+            raise ValidationFailed(ErrorCode.BUDGET_EXCEEDED,
+                                   f"预算不能少于已批准金额 {campaign.committed} 元", field="budget")
+        if cleaned["budget"] <= 0:
+            raise ValidationFailed(ErrorCode.INVALID, "预算应大于零", field="budget")
+    checks.raise_any()
+    before = {"name": campaign.name, "ends_on": campaign.ends_on.isoformat(), "budget": str(campaign.budget)}
+    campaign.name, campaign.ends_on, campaign.budget = cleaned["name"], cleaned["ends_on"], cleaned["budget"]
+    campaign.description = (description or "").strip()
+    campaign.save(update_fields=["name", "ends_on", "budget", "description"])
+    audit.record(actor=actor, action="aid.campaign_update", obj=campaign, before=before,
+                 after={"name": campaign.name, "ends_on": campaign.ends_on.isoformat(), "budget": str(campaign.budget)})
+    return campaign
+
+
+@transaction.atomic
+def campaign_close(*, actor, campaign: Campaign) -> Campaign:
+    """End a campaign: no new applications; those in review are still decided, approved ones still paid."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    campaign_policy.require(actor, "manage", campaign)
+    if campaign.status == CampaignStatus.CLOSED:
+        raise InvalidTransition("活动已经结束")
+    campaign.status = CampaignStatus.CLOSED
+    campaign.save(update_fields=["status"])
+    audit.record(actor=actor, action="aid.campaign_close", obj=campaign, after={"status": campaign.status})
     return campaign
 
 

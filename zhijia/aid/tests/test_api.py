@@ -596,3 +596,19 @@ def test_lists_cost_the_same_queries_for_one_row_or_many(make_file, household, p
         make_file(another_household())
         another_application()
     assert {url: queries(url) for url in one} == one
+
+
+def test_the_api_edits_and_ends_a_campaign_within_the_hosts_reach(relief, city_staff, nanjing_staff):
+    url = f"/api/aid/campaigns/{relief.pk}"
+    body = {"name": "2027年元旦春节送温暖", "ends_on": "2027-02-28", "budget": "120000.00", "description": ""}
+    outsider = bearer(nanjing_staff)
+    assert outsider.patch(url, json.dumps(body), content_type="application/json").status_code == 404
+    assert post(outsider, f"{url}/close").status_code == 404
+    host = bearer(city_staff)
+    below = host.patch(url, json.dumps({**body, "ends_on": "2026-01-01"}), content_type="application/json")
+    assert below.status_code == 422 and below.json()["field"] == "ends_on"
+    edited = host.patch(url, json.dumps(body), content_type="application/json")
+    assert edited.status_code == 200 and edited.json()["budget"] == "120000.00"
+    assert post(host, f"{url}/close").json()["status"] == "closed"
+    again = post(host, f"{url}/close")
+    assert again.status_code == 409 and again.json()["code"] == "invalid_transition"

@@ -349,6 +349,29 @@ def test_city_staff_create_a_relief_campaign(pages, city_staff, chair, nanjing_s
     assert "2027年元旦春节送温暖" not in logged_in(nanjing_staff).get("/aid/staff/campaigns/").content.decode()
 
 
+def test_the_host_edits_and_then_ends_a_campaign(pages, city_staff, chair, county_staff):
+    client = logged_in(city_staff)
+    client.post("/aid/staff/campaigns/new/", campaign_post(pages))
+    campaign = Campaign.objects.get()
+    url = f"/aid/staff/campaigns/{campaign.pk}/"
+    assert "修改或结束活动" in client.get(url).content.decode()
+    assert "修改或结束活动" not in logged_in(county_staff).get(url).content.decode()  # not the host's staff
+    refused = client.post(url, {"action": "update", "name": "", "ends_on": "2026-10-01", "budget": "-1"})
+    assert refused.status_code == 422 and {"name", "ends_on", "budget"} <= set(refused.context["errors"])
+    client.post(url, {"action": "update", "name": "2027年元旦春节送温暖（追加）", "ends_on": "2027-02-28",
+                      "budget": "150000", "description": "追加预算"})
+    campaign.refresh_from_db()
+    assert (campaign.name, campaign.ends_on.isoformat(), campaign.budget) == (
+        "2027年元旦春节送温暖（追加）", "2027-02-28", Decimal("150000"))
+    assert AuditLog.objects.get(action="aid.campaign_update").before["budget"] == "100000.00"
+    assert logged_in(county_staff).post(url, {"action": "close"}).status_code in (403, 404)  # not the host
+    campaign.refresh_from_db()
+    assert campaign.status == "open"
+    page = client.post(url, {"action": "close"}, follow=True).content.decode()
+    campaign.refresh_from_db()
+    assert campaign.status == "closed" and "活动已结束" in page and "修改或结束活动" not in page
+
+
 def test_tuition_and_mutual_campaigns_take_their_own_fields(pages, city_staff):
     client = logged_in(city_staff)
     client.post("/aid/staff/campaigns/new/", campaign_post(
