@@ -148,6 +148,19 @@ def division_from_place(text: str, *, field: str = "division_code") -> str:
     return broadest[0].code
 
 
+def clean_date(value, *, field: str, label: str) -> datetime.date:
+    """A date, or its ISO text as typed into a form ("2026-11-01"); blank and malformed are refused by name."""
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value or "").strip()
+    if not text:
+        raise ValidationFailed(ErrorCode.REQUIRED, f"请填写{label}", field=field)
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise ValidationFailed(ErrorCode.INVALID_DATE, f"{label}格式应为 年-月-日，如 2026-11-01", field=field) from None
+
+
 def clean_required(value: str | None, *, field: str, label: str, max_length: int | None = None) -> str:
     text = (value or "").strip()
     if not text:

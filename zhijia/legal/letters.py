@@ -17,7 +17,7 @@ from django.utils import timezone
 from zhijia.core import audit
 from zhijia.core.errors import ErrorCode, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from zhijia.core.pdf import html_to_pdf
-from zhijia.core.validators import clean_required
+from zhijia.core.validators import clean_date, clean_required
 
 from .checkup import resolve_citations
 from .models import Checkup, Letter, LetterKind, LetterStatus, RiskLevel
@@ -287,18 +287,6 @@ class LetterData:
     dated: str  # ISO date
 
 
-def _date(value, *, field: str, label: str) -> datetime.date:
-    if isinstance(value, datetime.date):
-        return value
-    text = (value or "").strip()
-    if not text:
-        raise ValidationFailed(ErrorCode.REQUIRED, f"请填写{label}", field=field)
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise ValidationFailed(ErrorCode.INVALID_DATE, f"{label}格式不正确", field=field) from None
-
-
 def _check_dates(dated: datetime.date, reply_due_on: datetime.date) -> None:
     if reply_due_on <= dated:
         raise ValidationFailed(ErrorCode.INVALID_DATE, "书面答复期限应晚于落款日期", field="reply_due_on")
@@ -343,8 +331,8 @@ def letter_update(*, actor, letter: Letter, data: LetterData) -> Letter:
             raise ValidationFailed(ErrorCode.REQUIRED, "请至少引用一条法律条文", field="citations")
         letter.citations = quote(pairs)
         letter.remedy = clean_required(data.remedy, field="remedy", label="整改要求", max_length=3000)
-        letter.dated = _date(data.dated, field="dated", label="落款日期")
-        letter.reply_due_on = _date(data.reply_due_on, field="reply_due_on", label="书面答复期限")
+        letter.dated = clean_date(data.dated, field="dated", label="落款日期")
+        letter.reply_due_on = clean_date(data.reply_due_on, field="reply_due_on", label="书面答复期限")
         _check_dates(letter.dated, letter.reply_due_on)
         letter.save()
         audit.record(actor=actor, action="letter.update", obj=letter, before=before,

@@ -14,7 +14,7 @@ from zhijia.core import audit
 from zhijia.core.errors import Conflict, ErrorCode, FieldChecks, InvalidTransition, PermissionDenied, ValidationFailed
 from zhijia.core.notify import notify
 from zhijia.core.pii import lookup_hash
-from zhijia.core.validators import clean_id_number, clean_required, id_number_birth_date
+from zhijia.core.validators import clean_date, clean_id_number, clean_required, id_number_birth_date
 from zhijia.org.models import Level, Union
 
 from .. import rules
@@ -82,18 +82,6 @@ def _levels_for(union: Union, levels: list[int]) -> list[int]:
     return cleaned
 
 
-def _clean_date(value, *, field: str, label: str) -> datetime.date | None:
-    if isinstance(value, datetime.date):
-        return value
-    text = str(value or "").strip()
-    if not text:
-        raise ValidationFailed(ErrorCode.REQUIRED, f"请填写{label}", field=field)
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise ValidationFailed(ErrorCode.INVALID_DATE, f"{label}格式应为 年-月-日，如 2026-11-01", field=field) from None
-
-
 def _clean_ratio(value) -> Decimal:
     text = str(value if value is not None else "").strip() or "0"
     try:
@@ -142,8 +130,8 @@ def campaign_create(*, actor, union: Union, data: CampaignData) -> Campaign:
         if not year.isdigit() or not 2000 <= int(year) <= 2100:
             raise ValidationFailed(ErrorCode.INVALID, "请填写年度，如 2026", field="year")
         cleaned["year"] = int(year)
-    check("starts_on", _clean_date, data.starts_on, field="starts_on", label="开始日期")
-    check("ends_on", _clean_date, data.ends_on, field="ends_on", label="截止日期")
+    check("starts_on", clean_date, data.starts_on, field="starts_on", label="开始日期")
+    check("ends_on", clean_date, data.ends_on, field="ends_on", label="截止日期")
     with checks:
         if "starts_on" in cleaned and "ends_on" in cleaned and cleaned["ends_on"] < cleaned["starts_on"]:
             raise ValidationFailed(ErrorCode.INVALID, "截止日期不能早于开始日期", field="ends_on")
@@ -201,7 +189,7 @@ def campaign_update(*, actor, campaign: Campaign, name: str, ends_on, budget, de
     with checks:
         cleaned["name"] = clean_required(name, field="name", label="活动名称", max_length=100)
     with checks:
-        cleaned["ends_on"] = _clean_date(ends_on, field="ends_on", label="截止日期")
+        cleaned["ends_on"] = clean_date(ends_on, field="ends_on", label="截止日期")
         if cleaned["ends_on"] < campaign.starts_on:
             raise ValidationFailed(ErrorCode.INVALID, "截止日期不能早于开始日期", field="ends_on")
     with checks:

@@ -8,6 +8,7 @@ from zhijia.core.errors import ErrorCode, ValidationFailed
 from zhijia.core.generators import fake_credit_code, fake_id_number, fake_phone
 from zhijia.core.validators import (
     clean_contact_phone,
+    clean_date,
     clean_credit_code,
     clean_division_code,
     clean_id_number,
@@ -230,3 +231,14 @@ def test_a_contact_phone_without_an_area_code_or_malformed_is_refused(typed):
     with pytest.raises(ValidationFailed) as refused:
         clean_contact_phone(typed, field="complainant_phone")
     assert refused.value.field == "complainant_phone" and "区号" in refused.value.message
+
+
+def test_a_date_is_taken_as_a_date_or_its_iso_text_and_refused_by_name():
+    assert clean_date("2026-11-01", field="starts_on", label="开始日期") == datetime.date(2026, 11, 1)
+    assert clean_date(datetime.date(2026, 11, 1), field="starts_on", label="开始日期") == datetime.date(2026, 11, 1)
+    with pytest.raises(ValidationFailed) as blank:
+        clean_date(" ", field="starts_on", label="开始日期")
+    assert (blank.value.code, blank.value.message) == (ErrorCode.REQUIRED, "请填写开始日期")
+    with pytest.raises(ValidationFailed) as malformed:
+        clean_date("明天", field="starts_on", label="开始日期")
+    assert malformed.value.code == ErrorCode.INVALID_DATE and malformed.value.field == "starts_on"

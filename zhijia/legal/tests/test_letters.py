@@ -197,7 +197,7 @@ def test_staff_edit_a_draft_and_the_citations_are_quoted_afresh(draft, chair):
         ({"citations": ""}, "citations", "请至少引用一条法律条文"),
         ({"facts": "  "}, "facts", "请填写基本事实"),
         ({"reply_due_on": "2026-01-01", "dated": "2026-01-10"}, "reply_due_on", "书面答复期限应晚于落款日期"),
-        ({"dated": "2026-13-01"}, "dated", "落款日期格式不正确"),
+        ({"dated": "2026-13-01"}, "dated", "落款日期格式应为 年-月-日"),
     ],
     ids=["unknown-article", "no-citation", "no-facts", "deadline-before-date", "bad-date"],
 )
