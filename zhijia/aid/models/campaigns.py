@@ -91,6 +91,20 @@ class Campaign(models.Model):
     def remaining(self):
         return self.budget - self.committed
 
+    @property
+    def phase_label(self) -> str:
+        """The status as a reader means it: an open campaign before its 申请期 has not begun, after it is closed
+        to applications (reviews and payments go on)."""
+        from django.utils import timezone
+
+        if self.status == CampaignStatus.OPEN:
+            today = timezone.localdate()
+            if today < self.starts_on:
+                return "未开始"
+            if today > self.ends_on:
+                return "申请已截止"
+        return self.get_status_display()
+
 
 class ApplicationStatus(models.TextChoices):
     IN_REVIEW = "in_review", "审核中"

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from zhijia.accounts.models import User
@@ -686,3 +687,18 @@ def test_the_files_list_takes_the_same_queries_for_more_files(pages, make_file, 
         make_file(poor_household(household=[people("self", 20000)]))
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/aid/staff/files/")
+
+
+def test_a_campaign_reads_as_not_begun_or_closed_to_applications_by_its_dates(pages, city_staff):
+    from zhijia.aid.models import Campaign as CampaignModel
+
+    today = timezone.localdate()
+    campaign = CampaignModel(status="open", starts_on=today + datetime.timedelta(days=3),
+                             ends_on=today + datetime.timedelta(days=30))
+    assert campaign.phase_label == "未开始"
+    campaign.starts_on, campaign.ends_on = today - datetime.timedelta(days=30), today - datetime.timedelta(days=1)
+    assert campaign.phase_label == "申请已截止"
+    campaign.ends_on = today
+    assert campaign.phase_label == "进行中"
+    campaign.status = "closed"
+    assert campaign.phase_label == "已结束"
